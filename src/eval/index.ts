@@ -1,0 +1,4 @@
+export * from './confusion.js';
+export * from './metrics.js';
+export * from './report.js';
+export * from './score.js';

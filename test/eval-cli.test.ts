@@ -1,0 +1,122 @@
+// Runs the built CLI (bin/fcn.js → dist/): build first with `npx tsc -p tsconfig.build.json` (`npm test` does).
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { encodeLabelPng, encodePng, vocColor } from '../src/data/index.js';
+import { Confusion, computeMetrics, scoreFiles, type EvalJson } from '../src/eval/index.js';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+/** The reference prediction and the VOC label. */
+const DEMO_PAIR = ['--pred', join(demo, 'output.png'), '--gt', join(demo, 'label.png')];
+
+async function fcn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/fcn.js', ...args], { cwd: repo });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** Checks the JSON's metrics against the ones our metric code computes from its own raw confusion matrix (to 1e-6). */
+function checkAgainstConfusion(t: import('ava').ExecutionContext, json: EvalJson): void {
+  const m = computeMetrics(Confusion.fromRows(json.confusion));
+  const close = (a: number | null, b: number) => t.true(a !== null && Math.abs(a - b) <= 1e-6, `${a} vs ${b}`);
+  close(json.pixel_accuracy, m.pixelAccuracy);
+  close(json.mean_accuracy, m.meanAccuracy);
+  close(json.mean_iu, m.meanIU);
+  close(json.fw_iu, m.fwIU);
+  t.is(json.per_class_iu.length, m.classes);
+  json.per_class_iu.forEach((v, k) => (Number.isNaN(m.perClassIU[k]) ? t.is(v, null) : close(v, m.perClassIU[k]!)));
+}
+
+test('fcn eval --json scores the reference prediction against the VOC label', async (t) => {
+  const { code, stdout, stderr } = await fcn('eval', ...DEMO_PAIR, '--classes', '21', '--json');
+  t.is(code, 0, stderr);
+  const json = JSON.parse(stdout) as EvalJson;
+  checkAgainstConfusion(t, json);
+  t.is(json.mean_iu!.toFixed(4), '0.7196');
+  t.is(json.pixel_accuracy!.toFixed(4), '0.8425');
+  const inProcess = await scoreFiles(join(demo, 'output.png'), join(demo, 'label.png'), 21);
+  t.deepEqual(json.confusion, inProcess.confusion.rows());
+  t.is(json.mean_iu, inProcess.metrics.meanIU);
+  t.is(json.per_class_iu.filter((v) => v !== null).length, 3);
+});
+
+test('fcn eval pairs directories by file stem, in any label format, and prints a table without --json', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fcn-eval-'));
+  await Promise.all(['pred', 'gt'].map((d) => mkdir(join(dir, d))));
+  await copyFile(join(demo, 'output.png'), join(dir, 'pred', 'demo.png'));
+  await copyFile(join(demo, 'label.png'), join(dir, 'gt', 'demo.png'));
+  // A 2×2 second image: its prediction as a grayscale index PNG, its truth as an RGB colour-map PNG.
+  await writeFile(
+    join(dir, 'pred', 'tiny.png'),
+    encodePng({ width: 2, height: 2, colorType: 0, data: Uint8Array.from([0, 2, 15, 15]) }),
+  );
+  const rgb = Uint8Array.from([0, 15, 15, 2].flatMap((c) => vocColor(c)));
+  await writeFile(join(dir, 'gt', 'tiny.png'), encodePng({ width: 2, height: 2, colorType: 2, data: rgb }));
+  await writeFile(join(dir, 'gt', 'unscored.png'), encodeLabelPng({ width: 1, height: 1, data: Uint8Array.from([1]) }));
+  const { code, stdout } = await fcn(
+    'eval',
+    '--pred',
+    join(dir, 'pred'),
+    '--gt',
+    join(dir, 'gt'),
+    '--classes',
+    '21',
+    '--json',
+  );
+  t.is(code, 0);
+  const json = JSON.parse(stdout) as EvalJson;
+  checkAgainstConfusion(t, json);
+  t.is(json.images, 2);
+  const single = (await scoreFiles(join(demo, 'output.png'), join(demo, 'label.png'), 21)).confusion;
+  single.add([0, 15, 15, 2], [0, 2, 15, 15]);
+  t.deepEqual(json.confusion, single.rows());
+  const table = await fcn('eval', '--pred', join(dir, 'pred'), '--gt', join(dir, 'gt'), '--classes', '21');
+  t.is(table.code, 0);
+  t.regex(table.stdout, /mean IU\s*│\s*\d+\.\d\d/);
+  t.regex(table.stdout, /15 person/);
+});
+
+test('a missing file exits 1, names the file, and prints no stack', async (t) => {
+  const missing = join(demo, 'no-such-prediction.png');
+  const { code, stdout, stderr } = await fcn(
+    'eval',
+    '--pred',
+    missing,
+    '--gt',
+    join(demo, 'label.png'),
+    '--classes',
+    '21',
+    '--json',
+  );
+  t.is(code, 1);
+  t.is(stdout, '');
+  t.is(stderr, `fcn: ${missing}: no such prediction file or directory\n`);
+});
+
+test('a label out of range exits 1 naming the file', async (t) => {
+  const { code, stderr } = await fcn('eval', ...DEMO_PAIR, '--classes', '10');
+  t.is(code, 1);
+  t.is(stderr, `fcn: ${join(demo, 'label.png')}: pixel (1, 0) has label 15, outside [0, 10) and not 255 (void)\n`);
+});
+
+test('model mode is not available yet: exit 2 saying it needs a model directory', async (t) => {
+  const model = await fcn('eval', 'runs/x', '--data', 'data', '--split', 'val');
+  t.is(model.code, 2);
+  t.regex(model.stderr, /needs a model directory/);
+  const bare = await fcn('eval');
+  t.is(bare.code, 2);
+  t.regex(bare.stderr, /needs a model directory/);
+  const noClasses = await fcn('eval', ...DEMO_PAIR);
+  t.is(noClasses.code, 2);
+  t.regex(noClasses.stderr, /--classes N is required/);
+});
