@@ -12,7 +12,7 @@ const source = new Source('', '<test>');
 const span = { source, start: 0, end: 0 };
 const origin = { span, via: [] };
 
-type Loose<T> = { [K in keyof T]?: T[K] extends Pair ? Pair | number : T[K] };
+type Loose<T> = { [K in keyof T]?: NonNullable<T[K]> extends Pair ? Pair | number : T[K] };
 
 const PAIR_KEYS = ['kernel', 'stride', 'pad', 'dilation', 'offset'];
 

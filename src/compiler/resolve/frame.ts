@@ -1,0 +1,95 @@
+/**
+ * A frame is one definition being expanded: its variables, the names it has defined so far
+ * (define before use), and the previous item's blob (the default input of the next layer).
+ * Lookups that fail are kept until the frame ends, so that the error can say whether the
+ * name comes later ("used before it is defined") or nowhere ("did you mean …").
+ */
+import type { Span } from '../../diagnostics/span.js';
+import { closest } from '../../diagnostics/suggest.js';
+import type { Env } from './evaluate.js';
+import type { Definition } from './loader.js';
+import type { OverrideSet } from './overrides.js';
+import type { Reporter } from './report.js';
+import type { Value } from './values.js';
+
+export interface NameEntry {
+  /** The absolute blob name, or undefined when the definition failed (lookups then stay quiet). */
+  abs: string | undefined;
+  span: Span;
+  /** A block's input port: bound to the caller's blob, not exported from the instance. */
+  port?: boolean;
+}
+
+export interface Frame {
+  def: Definition;
+  /** Absolute name prefix of the layers defined here (named instances only). */
+  prefix: string[];
+  env: Env;
+  names: Map<string, NameEntry>;
+  /** Blob of the previous item: the default input of the next layer. */
+  prev: string | undefined;
+  /** Blobs bound to the block's `input` ports, in order; `nextPort` is the next to hand out. */
+  ports: (string | undefined)[];
+  nextPort: number;
+  /** Instance call sites, innermost first. */
+  via: Span[];
+  /** Overrides from the enclosing instances, innermost last. */
+  overrides: OverrideSet[];
+  root: boolean;
+  misses: { key: string; span: Span }[];
+}
+
+/** The absolute name of a local name in a frame. */
+export function absolute(frame: Frame, name: string): string {
+  return [...frame.prefix, name].join('.');
+}
+
+/** Defines a local name; a second definition is an error pointing at the first. */
+export function define(frame: Frame, key: string, entry: NameEntry, r: Reporter, blame: Span = entry.span): void {
+  const first = frame.names.get(key);
+  if (first) {
+    r.error('duplicate-name', `'${key}' is defined twice`, blame, {
+      notes: [{ message: 'first defined here', span: first.span }],
+    });
+    return;
+  }
+  frame.names.set(key, entry);
+}
+
+/**
+ * The absolute blob a name value refers to. Undefined when it is not defined (yet): the miss
+ * is reported when the frame ends. Names under a failed definition resolve quietly to ''.
+ */
+export function lookup(frame: Frame, v: Value & { kind: 'word' }): string | undefined {
+  const key = v.path.join('.');
+  const found = frame.names.get(key);
+  if (found) return found.abs ?? '';
+  for (let i = 1; i < v.path.length; i++) {
+    const outer = frame.names.get(v.path.slice(0, i).join('.'));
+    if (outer && outer.abs === undefined) return '';
+  }
+  frame.misses.push({ key, span: v.span });
+  return undefined;
+}
+
+/** Reports the lookups that failed in a frame, now that all its names are known. */
+export function finishFrame(frame: Frame, r: Reporter): void {
+  for (const miss of frame.misses) {
+    const later = frame.names.get(miss.key);
+    if (later) {
+      r.error('use-before-definition', `'${miss.key}' is used before it is defined`, miss.span, {
+        notes: [{ message: 'defined here; names must be defined before they are used', span: later.span }],
+      });
+      continue;
+    }
+    const candidates = [...frame.names].filter(([, e]) => e.abs !== undefined).map(([k]) => k);
+    const suggestion = closest(miss.key, candidates);
+    r.error(
+      'unknown-blob',
+      `unknown blob '${miss.key}'`,
+      miss.span,
+      suggestion ? { help: `did you mean '${suggestion}'?` } : {},
+    );
+  }
+  frame.misses.length = 0;
+}

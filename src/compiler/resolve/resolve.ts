@@ -1,0 +1,101 @@
+/**
+ * The resolver's entry points: load a file with its imports, then expand the chosen net
+ * into a ResolvedNet. Syntax errors stop before expansion (a half-parsed file would only
+ * produce misleading follow-on errors); every other mistake is collected, up to a cap.
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
+import { Expander } from './expand.js';
+import { Loader, textReader, type Definition, type LoadedFile } from './loader.js';
+import { Reporter } from './report.js';
+import type { ResolvedNet } from './types.js';
+
+export interface ResolveOptions {
+  /** The net to build; default: the last `net` of the root file. */
+  net?: string;
+  /** In-memory files by path (tests); other paths are read from disk. */
+  files?: Record<string, string>;
+  /** Most diagnostics reported (default 50). */
+  cap?: number;
+}
+
+export interface ResolveResult {
+  /** The resolved net; absent when there are errors. */
+  net?: ResolvedNet;
+  diagnostics: Diagnostic[];
+  /** The root file's nets, in order. */
+  nets: string[];
+  /** Diagnostics left out because of the cap. */
+  dropped: number;
+}
+
+/** Loads `path` with its imports and resolves one of its nets (`options.net`, default the last). */
+export function resolveFile(path: string, options: ResolveOptions = {}): ResolveResult {
+  const r = new Reporter(options.cap);
+  const loader = new Loader(r, textReader(options.files));
+  const root = loader.loadRoot(path);
+  const nets = root ? netsOf(root) : [];
+  let net: ResolvedNet | undefined;
+  if (root && !loader.files.some((f) => f.hasSyntaxErrors)) {
+    const def = pickNet(root, options.net, r);
+    if (def) net = new Expander(r).net(def, path);
+  }
+  return {
+    ...(net && !r.hasErrors ? { net } : {}),
+    diagnostics: r.sorted(),
+    nets: nets.map((d) => d.node.name.name),
+    dropped: r.bag.droppedCount,
+  };
+}
+
+/** Like `resolveFile`, for a source text given directly (imports are still read relative to `fileName`). */
+export function resolveSource(text: string, fileName: string, options: ResolveOptions = {}): ResolveResult {
+  return resolveFile(fileName, { ...options, files: { ...options.files, [fileName]: text } });
+}
+
+/**
+ * Checks a file: loads it with its imports and resolves every net it defines (or only
+ * `options.net`). A file with only blocks is fine: it is a library.
+ */
+export function checkFile(path: string, options: ResolveOptions = {}): Omit<ResolveResult, 'net'> {
+  const r = new Reporter(options.cap);
+  const loader = new Loader(r, textReader(options.files));
+  const root = loader.loadRoot(path);
+  const nets = root ? netsOf(root) : [];
+  if (root && !loader.files.some((f) => f.hasSyntaxErrors)) {
+    const chosen = options.net === undefined ? nets : [pickNet(root, options.net, r)].filter((d) => d !== undefined);
+    for (const def of chosen) {
+      if (r.full) break;
+      new Expander(r).net(def, path);
+    }
+  }
+  return { diagnostics: r.sorted(), nets: nets.map((d) => d.node.name.name), dropped: r.bag.droppedCount };
+}
+
+function netsOf(file: LoadedFile): Definition[] {
+  return [...file.definitions.values()].filter((d) => d.node.keyword === 'net');
+}
+
+function pickNet(root: LoadedFile, name: string | undefined, r: Reporter): Definition | undefined {
+  const nets = netsOf(root);
+  if (name === undefined) {
+    if (!nets.length)
+      r.error('no-net', `'${root.name}' defines no net`, undefined, { help: 'a net is written `net name { … }`' });
+    return nets.at(-1);
+  }
+  const def = root.definitions.get(name);
+  if (def?.node.keyword === 'net') return def;
+  if (def) {
+    r.error('unknown-net', `'${name}' is a block, not a net`, undefined, {
+      notes: [{ message: 'defined here', span: def.node.name.span }],
+    });
+    return undefined;
+  }
+  const help = didYouMean(
+    name,
+    nets.map((d) => d.node.name.name),
+  );
+  const list = nets.length ? `; it defines ${nets.map((d) => `'${d.node.name.name}'`).join(', ')}` : '';
+  r.error('unknown-net', `'${root.name}' has no net '${name}'${list}`, undefined, help ? { help } : {});
+  return undefined;
+}
