@@ -1,0 +1,151 @@
+/**
+ * The compiler's results → the visualisation model. This is the only viz module that reads
+ * the compiler's types; everything else reads `VizModel`. Numbers come from the compiler's own
+ * report (what `fcn inspect --json` prints); the viz adds sources, edges and the crop paths.
+ */
+import { renderDiagnostic } from '../diagnostics/index.js';
+import type { Span } from '../diagnostics/span.js';
+import {
+  buildReport,
+  compose,
+  IDENTITY,
+  layerMap,
+  spatialInputs,
+  type Analysis,
+  type CoordMap,
+  type InspectReport,
+  type Trace,
+} from '../compiler/analysis/index.js';
+import type { Compilation } from '../compiler/compile.js';
+import type { IRGraph } from '../compiler/ir/types.js';
+import { finishModel, type DraftCrop, type DraftNode, type DraftPath, type DraftStep } from './finish.js';
+import { layerDetail } from './detail.js';
+import type { VizImage, VizMap, VizModel, VizShape, VizSource } from './model.js';
+
+/** A span as a source line for people. */
+function sourceOf(span: Span): VizSource {
+  const { line, column } = span.source.location(span.start);
+  return { file: span.source.name, line, column, text: span.source.lineText(line) };
+}
+
+function numbers(map: CoordMap): VizMap {
+  return map.map(({ a, b }) => ({ a: a.toNumber(), b: b.toNumber() })) as VizMap;
+}
+
+/** A report shape as a viz shape: [C, H, W], or null for a scalar (the loss). */
+function shapeOf(shape: (number | null)[]): VizShape | null {
+  return shape.length === 3 ? [shape[0]!, shape[1]!, shape[2]!] : null;
+}
+
+/**
+ * The path to explain: the one through each layer's first input (for FCN's skips, the deep,
+ * upsampled path, where pad 100, fc6 and the deconvolutions show), when it reaches the same
+ * ancestor with the same map; else the compiler's own (shortest) trace. Every path between
+ * two blobs composes to the same map when the net is consistent, so both explain the offset.
+ */
+function explainedTrace(ir: IRGraph, analysis: Analysis, trace: Trace): Trace {
+  const offsets = (id: number) => analysis.crops.offsets.get(id);
+  const ancestor = trace.nodes[trace.nodes.length - 1]!;
+  const nodes = [trace.nodes[0]!];
+  let map: CoordMap = IDENTITY;
+  for (let id = nodes[0]!; id !== ancestor;) {
+    const own = layerMap(ir, id, offsets);
+    const next = spatialInputs(ir.nodes[id]!)[0];
+    if (!own || next === undefined) return trace;
+    map = compose(own, map);
+    nodes.push((id = next));
+  }
+  const same = map.every((m, i) => m.a.equals(trace.map[i]!.a) && m.b.equals(trace.map[i]!.b));
+  return same ? { nodes, map } : trace;
+}
+
+/** A trace (blob first, ancestor last) as a path whose steps run from the ancestor outwards. */
+function pathOf(ir: IRGraph, analysis: Analysis, shortest: Trace): DraftPath {
+  const offsets = (id: number) => analysis.crops.offsets.get(id);
+  const trace = explainedTrace(ir, analysis, shortest);
+  const steps = trace.nodes
+    .slice(0, -1)
+    .reverse()
+    .map((id): DraftStep => {
+      const node = ir.nodes[id]!;
+      const map = layerMap(ir, id, offsets);
+      // Every node on a trace has a map: the walk only passes through nodes that have one.
+      if (!map) throw new Error(`toVizModel: '${node.name}' is on a coordinate path but has no map`);
+      return { layer: node.name, type: node.op, detail: layerDetail(ir, node), map: numbers(map) };
+    });
+  return { from: ir.nodes[trace.nodes[0]!]!.name, steps };
+}
+
+/** The report's crops with both paths to the common ancestor, layer by layer. */
+function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectReport): DraftCrop[] {
+  const { ir } = analysis;
+  return report.crops.map((c, i) => {
+    const info = analysis.crops.crops[i]!;
+    const span = ir.nodes[info.node]!.origin.span;
+    const problem = compiled.diagnostics.find((d) => d.severity === 'error' && d.code.startsWith('crop-') && d.span === span);
+    const base = {
+      name: c.name,
+      input: c.input,
+      reference: c.reference,
+      offset: c.inferred,
+      written: c.written ?? null,
+      ...(info.failure ? { error: problem?.message ?? info.failure } : {}),
+    };
+    const r = info.relation;
+    if (r?.kind !== 'related') {
+      const empty = (from: string): DraftPath => ({ from, steps: [] });
+      return { ...base, ancestor: null, paths: [empty(c.input), empty(c.reference)] };
+    }
+    return { ...base, ancestor: c.ancestor ?? null, paths: [pathOf(ir, analysis, r.from), pathOf(ir, analysis, r.to)] };
+  });
+}
+
+/** Builds the visualisation model of a compiled net; `image` is the `--image`, already at the input size. */
+export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
+  const { analysis } = compiled;
+  if (!analysis) throw new Error('toVizModel: the compilation stopped before the analyses');
+  const { ir } = analysis;
+  const report = buildReport(analysis);
+  const nodes = report.blobs.map((b, id): DraftNode => {
+    const node = ir.nodes[id]!;
+    return {
+      name: b.name,
+      type: b.type,
+      scope: node.scope,
+      inputs: b.inputs,
+      detail: layerDetail(ir, node),
+      shape: shapeOf(b.shape),
+      stride: b.stride,
+      rf: b.rf,
+      padding: b.padding,
+      params: b.params ?? 0,
+      flops: b.flops,
+      source: sourceOf(node.origin.span),
+      via: node.origin.via.map(sourceOf),
+      ...(node.op !== 'input' && node.inline ? { inline: true } : {}),
+    };
+  });
+  const edges = ir.nodes.flatMap((n) =>
+    n.inputs.map((i, k) => ({
+      from: ir.nodes[i]!.name,
+      to: n.name,
+      shape: nodes[i]!.shape,
+      // A crop reads only the size of its second input.
+      kind: n.op === 'crop' && k === 1 ? ('size' as const) : ('data' as const),
+    })),
+  );
+  return finishModel({
+    net: report.net,
+    file: report.file,
+    inputs: report.inputs.map((i) => ({ name: i.name, kind: i.kind, shape: shapeOf(i.shape) ?? [null, null, null] })),
+    reference: report.relativeTo,
+    inputSize: report.input,
+    nodes,
+    edges,
+    crops: cropsOf(compiled, analysis, report),
+    rungs: report.ladder.map((r) => ({ ...r, stride: r.stride ? r.stride[0] : null })),
+    totals: { params: report.params ?? 0, flops: report.flops },
+    warnings: compiled.diagnostics.filter((d) => d.severity === 'warning').map((d) => renderDiagnostic(d, { color: false })),
+    ...(image ? { image } : {}),
+  });
+}
