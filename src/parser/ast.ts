@@ -118,15 +118,7 @@ export interface SectionNode extends BaseNode {
 }
 
 export type ExpressionNode =
-  | NumberNode
-  | StringNode
-  | BooleanNode
-  | ReferenceNode
-  | ListNode
-  | CallNode
-  | BinaryNode
-  | UnaryNode
-  | ParenNode;
+  NumberNode | StringNode | BooleanNode | ReferenceNode | ListNode | CallNode | BinaryNode | UnaryNode | ParenNode;
 
 /** Number : decimal, with optional fraction and exponent (`3`, `0.5`, `1e-4`); sign is a UnaryNode */
 export interface NumberNode extends BaseNode {
@@ -227,7 +219,9 @@ export type AstNode =
 
 /** The plain text of a name without template parts, or undefined when it is templated. */
 export function plainName(name: NameNode): string | undefined {
-  return name.parts.every((p) => 'text' in p) ? name.parts.map((p) => (p as { text: string }).text).join('') : undefined;
+  return name.parts.every((p) => 'text' in p)
+    ? name.parts.map((p) => (p as { text: string }).text).join('')
+    : undefined;
 }
 
 /** The name as written, with `{var}` for template parts. */

@@ -45,7 +45,9 @@ function isItemStart(t: IToken | undefined, next: IToken | undefined): boolean {
 
 const isName = (t: IToken | undefined) =>
   t !== undefined && (t.tokenType === T.Identifier || t.tokenType === T.TemplateName);
-const isEof = (t: IToken | undefined) => t === undefined || t.tokenType === chevrotain.EOF;
+/** The end of the input, or a bracket `parse` supplied there (it has no place in the text). */
+const isEof = (t: IToken | undefined) =>
+  t === undefined || t.tokenType === chevrotain.EOF || !Number.isFinite(t.startOffset);
 
 /** How a token is named in a message. */
 export function describeToken(t: IToken | undefined): string {
@@ -109,13 +111,14 @@ function describe(e: IRecognitionException, at: number, tokens: readonly IToken[
   const found$ = describeToken(found);
 
   if (isEof(found)) {
-    const open = unclosedBrace(tokens);
-    const expected = problem.expected === 'RBrace' || !problem.expected ? "'}'" : label(problem.expected);
-    return error('unexpected-end', `unexpected end of file: expected ${expected}`, span, {
-      notes: open
-        ? [{ message: `the '${open.image}' opened here is never closed`, span: tokenSpan(open, tokens, source) }]
-        : undefined,
-    });
+    const expected = problem.expected
+      ? label(problem.expected)
+      : ['primary', 'unary', 'expression'].includes(problem.rule)
+        ? 'a value'
+        : problem.rule === 'name'
+          ? 'a name'
+          : undefined;
+    return unexpectedEnd(expected, tokens, source);
   }
 
   if (problem.kind === 'noViableAlt' && problem.rule === 'layer' && prev) {
@@ -238,18 +241,43 @@ export function tokenSpan(t: IToken | undefined, tokens: readonly IToken[], sour
   return { source, start: end, end };
 }
 
-/** The innermost `{`, `[` or `(` left open at the end of the tokens. */
-function unclosedBrace(tokens: readonly IToken[]): IToken | undefined {
+/** The closing bracket of each opening one. */
+export const CLOSER = new Map<TokenType, TokenType>([
+  [T.LBrace, T.RBrace],
+  [T.LBracket, T.RBracket],
+  [T.LParen, T.RParen],
+]);
+
+/**
+ * The `{`, `[` and `(` left open at the end of the tokens, outermost first. Definitions do
+ * not nest, so `net`, `block` and `import` close whatever is open, as recovery does.
+ */
+export function unclosedBrackets(tokens: readonly IToken[]): IToken[] {
   const stack: IToken[] = [];
-  const pairs = new Map<TokenType, TokenType>([
-    [T.RBrace, T.LBrace],
-    [T.RBracket, T.LBracket],
-    [T.RParen, T.LParen],
-  ]);
   for (const t of tokens) {
-    if (t.tokenType === T.LBrace || t.tokenType === T.LBracket || t.tokenType === T.LParen) stack.push(t);
-    const open = pairs.get(t.tokenType);
-    if (open && stack.at(-1)?.tokenType === open) stack.pop();
+    if (t.tokenType === T.Net || t.tokenType === T.Block || t.tokenType === T.Import) stack.length = 0;
+    else if (CLOSER.has(t.tokenType)) stack.push(t);
+    else if (stack.length && CLOSER.get(stack.at(-1)!.tokenType) === t.tokenType) stack.pop();
   }
-  return stack.at(-1);
+  return stack;
+}
+
+/** `unexpected end of file`, with what was expected and a note on the innermost bracket left open. */
+export function unexpectedEnd(expected: string | undefined, tokens: readonly IToken[], source: Source): Diagnostic {
+  const open = unclosedBrackets(tokens).at(-1);
+  const what = expected ?? (open ? label(CLOSER.get(open.tokenType)!.name) : undefined);
+  return error(
+    'unexpected-end',
+    `unexpected end of file${what ? `: expected ${what}` : ''}`,
+    tokenSpan(undefined, tokens, source),
+    {
+      ...(open
+        ? {
+            notes: [
+              { message: `the '${open.image}' opened here is never closed`, span: tokenSpan(open, tokens, source) },
+            ],
+          }
+        : {}),
+    },
+  );
 }

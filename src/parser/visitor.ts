@@ -17,6 +17,11 @@ const real = (t: IToken | undefined): t is IToken =>
 export class AstBuilder {
   /** End of the last real token seen: where a missing part is placed. */
   private cursor = 0;
+  /**
+   * Set when recovery skipped tokens or left a part missing: the AST then misses something
+   * the text meant, and name resolution on it would report errors that are not there.
+   */
+  incomplete = false;
 
   constructor(
     private readonly source: Source,
@@ -243,6 +248,7 @@ export class AstBuilder {
 
   /** A zero-width span where something is missing: just after the last real token seen. */
   private missing(): Span {
+    this.incomplete = true;
     const at = Math.min(this.cursor, this.source.body.length);
     return { source: this.source, start: at, end: at };
   }
@@ -253,6 +259,7 @@ export class AstBuilder {
 
   /** A node's span from its real tokens (recovery may have invented some, or left none). */
   private span(node: CstNode): Span {
+    if (node.recoveredNode) this.incomplete = true;
     const loc = node.location;
     if (
       loc &&

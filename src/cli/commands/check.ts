@@ -1,10 +1,11 @@
 /**
  * `fcn check FILE... [--json] [--net NAME]`: parses and resolves each file (with its
- * imports) and reports every diagnostic, rustc-style on stderr or as JSON on stdout.
- * Exit code 1 when there is an error. It loads only the parser and resolver, never
- * TensorFlow.js, so it answers fast.
+ * imports), then analyses each of its nets (crop offsets, channels, strides), and reports
+ * every diagnostic, rustc-style on stderr or as JSON on stdout. Exit code 1 when there is
+ * an error. It loads only the compiler, never TensorFlow.js, so it answers fast.
  */
 import type { Command } from 'commander';
+import { compileFile } from '../../compiler/compile.js';
 import { checkFile } from '../../compiler/resolve/resolve.js';
 import { diagnosticToJson, renderDiagnostics, type Diagnostic } from '../../diagnostics/index.js';
 
@@ -37,7 +38,14 @@ export function checkFiles(files: readonly string[], options: { net?: string } =
     const result = checkFile(file, { net: options.net });
     nets.set(file, result.nets);
     dropped += result.dropped;
-    for (const d of result.diagnostics) {
+    const found = [...result.diagnostics];
+    // Only a net that resolved cleanly is analysed: its analysis errors would otherwise echo the resolver's.
+    if (!found.some((d) => d.severity === 'error')) {
+      for (const net of options.net === undefined ? result.nets : [options.net]) {
+        found.push(...(compileFile(file, { net }).analysis?.diagnostics ?? []));
+      }
+    }
+    for (const d of found) {
       const key = `${d.code}\0${d.message}\0${d.span?.source.name}\0${d.span?.start}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -13,7 +13,7 @@ import { absolute, define, lookup, type Frame } from './frame.js';
 import { applyOverrides } from './overrides.js';
 import { checkParams, evaluateBody, toParamEntries } from './params.js';
 import type { Reporter } from './report.js';
-import { describeValue, formatNumber, type Value } from './values.js';
+import { describeValue, formatNumber, isUnknown, type Value } from './values.js';
 
 /** Where resolved layers go. */
 export interface Sink {
@@ -122,6 +122,7 @@ function readBottoms(v: Value | undefined, frame: Frame, r: Reporter): Bottom[] 
   const items = v.kind === 'list' ? v.items : [v];
   return items.map((item): Bottom => {
     if (item.kind === 'word') return { abs: lookup(frame, item) };
+    if (isUnknown(item)) return { abs: '' };
     if (item.kind === 'call' && item.callee === 'crop') {
       const arg = item.args[0];
       if (item.args.length !== 1 || arg?.kind !== 'word') {
@@ -155,6 +156,7 @@ function cropBottoms(
     });
     return [...bottoms, { abs: undefined }];
   }
+  if (isUnknown(like)) return [...bottoms, { abs: '' }];
   if (like.kind !== 'word') {
     r.error('type-mismatch', `'like' expects a blob name, found ${describeValue(like)}`, like.span);
     return [...bottoms, { abs: undefined }];

@@ -53,6 +53,7 @@ export function evaluate(node: ExpressionNode, env: Env, r: Reporter): Value | u
     case 'Unary': {
       const v = evaluate(node.operand, env, r);
       if (!v) return undefined;
+      if (v.kind === 'unknown') return { ...v, span: node.span };
       if (v.kind !== 'number') {
         r.error('type-mismatch', `'-' needs a number, found ${describeValue(v)}`, v.span);
         return undefined;
@@ -63,6 +64,7 @@ export function evaluate(node: ExpressionNode, env: Env, r: Reporter): Value | u
       const a = evaluate(node.left, env, r);
       const b = evaluate(node.right, env, r);
       if (!a || !b) return undefined;
+      if (a.kind === 'unknown' || b.kind === 'unknown') return { kind: 'unknown', span: node.span };
       for (const v of [a, b]) {
         if (v.kind !== 'number') {
           r.error('type-mismatch', `'${node.operator}' needs numbers, found ${describeValue(v)}`, v.span);
@@ -101,7 +103,8 @@ export function expandName(name: NameNode, env: Env, r: Reporter): string | unde
       );
       return undefined;
     }
-    if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 0) out += formatNumber(v.value);
+    if (v.kind === 'unknown') out += `{${part.variable}}`;
+    else if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 0) out += formatNumber(v.value);
     else if (v.kind === 'string' && /^[A-Za-z0-9_]*$/.test(v.value)) out += v.value;
     else if (v.kind === 'word' && v.path.length === 1) out += v.path[0];
     else {

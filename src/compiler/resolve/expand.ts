@@ -6,23 +6,16 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import { closest, didYouMean } from '../../diagnostics/suggest.js';
-import {
-  nameText,
-  type InputNode,
-  type ItemNode,
-  type LayerNode,
-  type RepeatNode,
-  type SolverNode,
-  type UseNode,
-} from '../../parser/ast.js';
+import type { InputNode, ItemNode, LayerNode, RepeatNode, SolverNode, UseNode } from '../../parser/ast.js';
 import { INPUT_PARAMS, LAYER_SCHEMAS, layerSchema, SOLVER_PARAMS, solverKey } from '../layers/schema.js';
 import type { Pair } from '../layers/types.js';
 import { builtinLayer, type Sink } from './builtin.js';
 import { evaluate, expandName, type Env } from './evaluate.js';
-import { absolute, define, finishFrame, lookup, type Frame } from './frame.js';
+import { absolute, define, finishFrame, type Frame } from './frame.js';
+import { bindArguments, bindPorts } from './instance.js';
 import type { Ambiguous, Definition } from './loader.js';
 import { overrideSet, reportUnusedOverrides } from './overrides.js';
-import { checkBody, evaluateBody, type PathEntry } from './params.js';
+import { checkBody, evaluateBody } from './params.js';
 import type { Reporter } from './report.js';
 import type { ResolvedInput, ResolvedLayer, ResolvedNet, SolverSettings } from './types.js';
 import { describeValue, formatNumber, type Value } from './values.js';
@@ -41,7 +34,11 @@ export class Expander implements Sink {
   private readonly active: Definition[] = [];
   private stopped = false;
 
-  constructor(readonly r: Reporter) {}
+  /** `expanded` collects every definition expanded, so that `checkFile` can tell which blocks no net uses. */
+  constructor(
+    readonly r: Reporter,
+    private readonly expanded = new Set<Definition>(),
+  ) {}
 
   /** Expands `def` as the root net. */
   net(def: Definition, fileName: string): ResolvedNet {
@@ -70,6 +67,22 @@ export class Expander implements Sink {
     };
   }
 
+  /**
+   * Checks a block that no net uses, on its own: parameters without a default are unknown
+   * (whatever depends on them passes), and its inputs are placeholders.
+   */
+  open(def: Definition): void {
+    const env = new Map<string, Value>();
+    for (const p of def.node.params) {
+      const v = p.default ? evaluate(p.default, env, this.r) : undefined;
+      env.set(p.name.name, v ?? { kind: 'unknown', span: p.name.span });
+    }
+    const frame = this.frame(def, [], env, [], []);
+    frame.ports = def.node.items.filter((i) => i.kind === 'Input').map(() => '');
+    frame.prev = '';
+    this.expand(def, frame);
+  }
+
   private frame(
     def: Definition,
     prefix: string[],
@@ -94,6 +107,7 @@ export class Expander implements Sink {
   }
 
   private expand(def: Definition, frame: Frame): void {
+    this.expanded.add(def);
     this.active.push(def);
     this.items(def.node.items, frame);
     this.active.pop();
@@ -193,6 +207,7 @@ export class Expander implements Sink {
   private repeat(node: RepeatNode, frame: Frame): void {
     const bound = (e: RepeatNode['from']) => {
       const v = evaluate(e, frame.env, this.r);
+      if (v?.kind === 'unknown') return NaN;
       if (v && (v.kind !== 'number' || !Number.isInteger(v.value))) {
         this.r.error('type-mismatch', `the bounds of 'repeat' must be integers, found ${describeValue(v)}`, v.span);
         return undefined;
@@ -202,6 +217,10 @@ export class Expander implements Sink {
     const from = bound(node.from);
     const to = bound(node.to);
     if (from === undefined || to === undefined) return;
+    if (Number.isNaN(from) || Number.isNaN(to)) {
+      // Bounds known only when the block is used: check the body once, its variable unknown.
+      return this.iterate(node, frame, [{ kind: 'unknown', span: node.variable.span }]);
+    }
     if (to - from + 1 > LIMITS.repeat) {
       this.r.error(
         'repeat-too-large',
@@ -210,9 +229,15 @@ export class Expander implements Sink {
       );
       return;
     }
+    const values: Value[] = [];
+    for (let i = from; i <= to; i++) values.push({ kind: 'number', value: i, span: node.variable.span });
+    this.iterate(node, frame, values);
+  }
+
+  private iterate(node: RepeatNode, frame: Frame, values: Value[]): void {
     const outer = frame.env;
-    for (let i = from; i <= to; i++) {
-      frame.env = new Map(outer).set(node.variable.name, { kind: 'number', value: i, span: node.variable.span });
+    for (const v of values) {
+      frame.env = new Map(outer).set(node.variable.name, v);
       this.items(node.items, frame);
     }
     frame.env = outer;
@@ -294,8 +319,8 @@ export class Expander implements Sink {
       return fail();
     }
     const entries = evaluateBody(node.body, frame.env, this.r);
-    const args = this.arguments(entries, def, at);
-    const ports = this.ports(args.bottom, def, frame, at);
+    const args = bindArguments(entries, def, at, this.r);
+    const ports = bindPorts(args.bottom, def, frame, at, this.r);
     if (!args.env || !ports) return fail();
 
     const prefix = name === undefined ? frame.prefix : [...frame.prefix, name];
@@ -320,118 +345,5 @@ export class Expander implements Sink {
       for (const [k, e] of inner.names) if (!e.port) define(frame, k, e, this.r, at);
     }
     frame.prev = last;
-  }
-
-  /** Splits an instance body into arguments (with defaults), `bottom`, and overrides (dotted keys). */
-  private arguments(entries: PathEntry[], def: Definition, at: Span) {
-    const callee = def.node.name.name;
-    const declared = def.node.params.map((p) => p.name.name);
-    const given = new Map<string, PathEntry>();
-    const overrides: PathEntry[] = [];
-    let bottom: PathEntry | undefined;
-    /** Parameters suggested for misspelt keys: not also reported as missing. */
-    const suggested = new Set<string>();
-    const declaredNote = { message: `'${callee}' is declared here`, span: def.node.name.span };
-    for (const e of entries) {
-      const key = e.path[0]!;
-      if (e.path.length > 1) {
-        overrides.push(e);
-        continue;
-      }
-      if (key.name !== 'bottom' && !declared.includes(key.name)) {
-        const suggestion = closest(key.name, [...declared, 'bottom']);
-        if (suggestion) suggested.add(suggestion);
-        this.r.error('unknown-block-param', `'${callee}' has no parameter '${key.name}'`, key.span, {
-          ...(suggestion ? { help: `did you mean '${suggestion}'?` } : {}),
-          notes: [declaredNote],
-        });
-        continue;
-      }
-      const first = key.name === 'bottom' ? bottom : given.get(key.name);
-      if (first) {
-        this.r.error('duplicate-parameter', `'${key.name}' is given twice`, key.span, {
-          notes: [{ message: 'first given here', span: first.path[0]!.span }],
-        });
-        continue;
-      }
-      if (e.section) {
-        this.r.error('type-mismatch', `'${key.name}' takes a value, not a section: write ${key.name}: …`, key.span);
-        continue;
-      }
-      if (key.name === 'bottom') bottom = e;
-      else given.set(key.name, e);
-    }
-    const env = new Map<string, Value>();
-    let ok = true;
-    for (const p of def.node.params) {
-      const arg = given.get(p.name.name);
-      if (arg) {
-        if (arg.value) env.set(p.name.name, arg.value);
-        else ok = false;
-      } else if (p.default) {
-        const v = evaluate(p.default, env, this.r);
-        if (v) env.set(p.name.name, v);
-        else ok = false;
-      } else if (suggested.has(p.name.name)) {
-        ok = false;
-      } else {
-        this.r.error('missing-block-arg', `missing argument '${p.name.name}' for '${callee}'`, at, {
-          notes: [declaredNote],
-        });
-        ok = false;
-      }
-    }
-    return { env: ok ? env : undefined, bottom, overrides };
-  }
-
-  /** Binds the instance's inputs to the block's ports: `bottom:` positionally, else the previous item. */
-  private ports(bottom: PathEntry | undefined, def: Definition, frame: Frame, at: Span) {
-    const callee = def.node.name.name;
-    const declared = def.node.items.filter((i): i is InputNode => i.kind === 'Input');
-    const implicit = declared.length === 0;
-    const expected = implicit ? 1 : declared.length;
-    let bound: (string | undefined)[];
-    if (bottom) {
-      if (!bottom.value) return undefined;
-      const items = bottom.value.kind === 'list' ? bottom.value.items : [bottom.value];
-      bound = [];
-      for (const v of items) {
-        if (v.kind !== 'word') {
-          this.r.error(
-            'type-mismatch',
-            `'bottom' of an instance expects blob names, found ${describeValue(v)}`,
-            v.span,
-          );
-          return undefined;
-        }
-        bound.push(lookup(frame, v));
-      }
-    } else if (expected === 1) {
-      if (frame.prev === undefined) {
-        this.r.error(
-          'missing-bottom',
-          `'${callee}' has no input: give it a 'bottom', or put it after another layer`,
-          at,
-        );
-        return undefined;
-      }
-      bound = [frame.prev];
-    } else {
-      bound = [];
-    }
-    if (bound.length !== expected) {
-      const names = implicit ? '' : ` (${declared.map((d) => nameText(d.name)).join(', ')})`;
-      const span = bottom?.value?.span ?? at;
-      this.r.error(
-        'wrong-input-count',
-        `'${callee}' takes ${expected} input${expected === 1 ? '' : 's'}${names}, found ${bound.length}`,
-        span,
-        {
-          ...(bottom ? {} : { help: `give them in order: bottom: [${declared.map(() => '…').join(', ')}]` }),
-        },
-      );
-      return undefined;
-    }
-    return { bound, implicit };
   }
 }

@@ -74,7 +74,10 @@ export function lookup(frame: Frame, v: Value & { kind: 'word' }): string | unde
 
 /** Reports the lookups that failed in a frame, now that all its names are known. */
 export function finishFrame(frame: Frame, r: Reporter): void {
+  // Names with unknown parts (a block checked on its own) match whatever they may become.
+  const patterns = [...frame.names.keys()].filter((k) => k.includes('{')).map(templatePattern);
   for (const miss of frame.misses) {
+    if (patterns.some((p) => p.test(miss.key))) continue;
     const later = frame.names.get(miss.key);
     if (later) {
       r.error('use-before-definition', `'${miss.key}' is used before it is defined`, miss.span, {
@@ -92,4 +95,10 @@ export function finishFrame(frame: Frame, r: Reporter): void {
     );
   }
   frame.misses.length = 0;
+}
+
+/** A name with `{variable}` parts as a pattern: each part stands for any name characters. */
+function templatePattern(name: string): RegExp {
+  const parts = name.split(/\{[A-Za-z0-9_]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[A-Za-z0-9_]+')}$`);
 }

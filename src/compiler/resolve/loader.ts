@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { DefinitionNode, DocumentNode, ImportNode } from '../../parser/ast.js';
-import { parse } from '../../parser/parse.js';
+import { isComplete, parse } from '../../parser/parse.js';
 import { layerSchema } from '../layers/schema.js';
 import type { Reporter } from './report.js';
 
@@ -28,7 +28,8 @@ export interface LoadedFile {
   /** The path as shown in messages: as given for the root, joined to the importer's for imports. */
   name: string;
   document: DocumentNode;
-  hasSyntaxErrors: boolean;
+  /** A syntax error may have changed the file's meaning: resolving it would report errors that are not there. */
+  incomplete: boolean;
   /** The file's own definitions, in order. */
   definitions: Map<string, Definition>;
   /** What the file's bodies can name: its own definitions and its direct imports'. */
@@ -100,7 +101,7 @@ export class Loader {
       path,
       name,
       document,
-      hasSyntaxErrors: diagnostics.some((d) => d.severity === 'error'),
+      incomplete: !isComplete(document),
       definitions: new Map(),
       visible: new Map(),
     };

@@ -10,7 +10,7 @@ import { INIT_NAMES, type CheckedParams, type ParamDef, type ValueKind } from '.
 import type { Init, Pair } from '../layers/types.js';
 import { evaluate, type Env } from './evaluate.js';
 import type { Reporter } from './report.js';
-import { describeValue, formatNumber, wordOf, type Value } from './values.js';
+import { describeValue, formatNumber, isUnknown, wordOf, type Value } from './values.js';
 
 /** One key of a body, evaluated. `value` is missing when the section form was used or evaluation failed. */
 export interface ParamEntry {
@@ -74,7 +74,12 @@ export interface CheckContext {
 }
 
 /** Evaluates a body and checks it against parameter definitions. */
-export function checkBody(body: BodyNode | undefined, env: Env, defs: readonly ParamDef[], ctx: CheckContext): CheckedParams {
+export function checkBody(
+  body: BodyNode | undefined,
+  env: Env,
+  defs: readonly ParamDef[],
+  ctx: CheckContext,
+): CheckedParams {
   return checkParams(toParamEntries(evaluateBody(body, env, ctx.r)), defs, ctx);
 }
 
@@ -144,6 +149,7 @@ function checkValue(e: ParamEntry, def: ParamDef, ctx: CheckContext): unknown {
 
 /** Checks one value against a kind; undefined after reporting. */
 export function checkKind(v: Value, k: ValueKind, key: string, r: Reporter): unknown {
+  if (isUnknown(v)) return undefined;
   const mismatch = (expected: string) => {
     const help = v.kind === 'string' && k.kind === 'enum' ? `write ${v.value} without quotes` : undefined;
     r.error('type-mismatch', `'${key}' expects ${expected}, found ${describeValue(v)}`, v.span, help ? { help } : {});

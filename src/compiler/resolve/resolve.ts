@@ -1,9 +1,11 @@
 /**
  * The resolver's entry points: load a file with its imports, then expand the chosen net
- * into a ResolvedNet. Syntax errors stop before expansion (a half-parsed file would only
- * produce misleading follow-on errors); every other mistake is collected, up to a cap.
+ * into a ResolvedNet. A syntax error that may have changed the file's meaning (see
+ * `isComplete`) stops before expansion, whose errors would only echo it; every other mistake
+ * is collected, up to a cap.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Span } from '../../diagnostics/span.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { Expander } from './expand.js';
 import { Loader, textReader, type Definition, type LoadedFile } from './loader.js';
@@ -36,7 +38,7 @@ export function resolveFile(path: string, options: ResolveOptions = {}): Resolve
   const root = loader.loadRoot(path);
   const nets = root ? netsOf(root) : [];
   let net: ResolvedNet | undefined;
-  if (root && !loader.files.some((f) => f.hasSyntaxErrors)) {
+  if (root && !loader.files.some((f) => f.incomplete)) {
     const def = pickNet(root, options.net, r);
     if (def) net = new Expander(r).net(def, path);
   }
@@ -55,21 +57,36 @@ export function resolveSource(text: string, fileName: string, options: ResolveOp
 
 /**
  * Checks a file: loads it with its imports and resolves every net it defines (or only
- * `options.net`). A file with only blocks is fine: it is a library.
+ * `options.net`), then every block of the file that no net used, on its own. A file with
+ * only blocks is fine: it is a library.
  */
 export function checkFile(path: string, options: ResolveOptions = {}): Omit<ResolveResult, 'net'> {
   const r = new Reporter(options.cap);
   const loader = new Loader(r, textReader(options.files));
   const root = loader.loadRoot(path);
   const nets = root ? netsOf(root) : [];
-  if (root && !loader.files.some((f) => f.hasSyntaxErrors)) {
+  if (root && !loader.files.some((f) => f.incomplete)) {
     const chosen = options.net === undefined ? nets : [pickNet(root, options.net, r)].filter((d) => d !== undefined);
+    const expanded = new Set<Definition>();
     for (const def of chosen) {
-      if (r.full) break;
-      new Expander(r).net(def, path);
+      if (!r.full) new Expander(r, expanded).net(def, path);
+    }
+    if (!root.document.items.some((i) => i.kind === 'Definition')) {
+      r.error('no-net', `'${root.name}' defines no net or block`, fileStart(root), {
+        help: 'a net is written `net name { … }`',
+      });
+    }
+    for (const def of root.definitions.values()) {
+      if (options.net === undefined && def.node.keyword === 'block' && !expanded.has(def) && !r.full)
+        new Expander(r, expanded).open(def);
     }
   }
   return { diagnostics: r.sorted(), nets: nets.map((d) => d.node.name.name), dropped: r.bag.droppedCount };
+}
+
+/** The place to blame for something about a whole file: its start. */
+function fileStart(file: LoadedFile): Span {
+  return { source: file.document.span.source, start: 0, end: 0 };
 }
 
 function netsOf(file: LoadedFile): Definition[] {
@@ -80,7 +97,9 @@ function pickNet(root: LoadedFile, name: string | undefined, r: Reporter): Defin
   const nets = netsOf(root);
   if (name === undefined) {
     if (!nets.length)
-      r.error('no-net', `'${root.name}' defines no net`, undefined, { help: 'a net is written `net name { … }`' });
+      r.error('no-net', `'${root.name}' defines no net`, fileStart(root), {
+        help: 'a net is written `net name { … }`',
+      });
     return nets.at(-1);
   }
   const def = root.definitions.get(name);

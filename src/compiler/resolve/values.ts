@@ -12,7 +12,12 @@ export type Value =
   /** A name not bound to a variable: a blob (`vgg.pool4`) or an enumerated word (`max`). */
   | { kind: 'word'; path: string[]; span: Span }
   | { kind: 'list'; items: Value[]; span: Span }
-  | { kind: 'call'; callee: string; args: Value[]; span: Span };
+  | { kind: 'call'; callee: string; args: Value[]; span: Span }
+  /**
+   * The value of a block parameter without default while the block is checked on its own
+   * (no net instantiates it): anything computed from it is unknown too, and passes every check.
+   */
+  | { kind: 'unknown'; span: Span };
 
 /** How a value is named in a message: `a string "64"`, `the number -1`, `a list of 3 values`. */
 export function describeValue(v: Value): string {
@@ -29,7 +34,18 @@ export function describeValue(v: Value): string {
       return `a list of ${v.items.length} value${v.items.length === 1 ? '' : 's'}`;
     case 'call':
       return `a call '${v.callee}(…)'`;
+    case 'unknown':
+      return 'a value known only when the block is used';
   }
+}
+
+/** Whether a value is, or contains, an unknown (see the `unknown` kind). */
+export function isUnknown(v: Value): boolean {
+  return (
+    v.kind === 'unknown' ||
+    (v.kind === 'list' && v.items.some(isUnknown)) ||
+    (v.kind === 'call' && v.args.some(isUnknown))
+  );
 }
 
 /** A number as a person would write it (no float noise like 0.30000000000000004). */

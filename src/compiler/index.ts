@@ -1,0 +1,2 @@
+export * from './layers/index.js';
+export * from './resolve/index.js';
