@@ -17,7 +17,12 @@ const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
 const NET = 'nets/voc-fcn8s.fcn';
 const tmp = mkdtempSync(join(tmpdir(), 'fcn-viz-browser-'));
-const pages = { voc: join(tmp, 'voc.html'), image: join(tmp, 'voc-image.html'), googlenet: join(tmp, 'googlenet.html'), svg: join(tmp, 'voc.svg') };
+const pages = {
+  voc: join(tmp, 'voc.html'),
+  image: join(tmp, 'voc-image.html'),
+  googlenet: join(tmp, 'googlenet.html'),
+  svg: join(tmp, 'voc.svg'),
+};
 
 let browser: Browser;
 
@@ -41,7 +46,14 @@ test.before(async () => {
   ]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -97,13 +109,20 @@ test.serial('every layer of voc-fcn8s (as fcn inspect --json lists them) is on t
   // The visible label is the full name (the scope prefix drawn muted).
   for (const [name, text] of drawn) t.is(text, name);
   // With an input size, edges carry their blob's shape.
-  t.is(await page.locator('#viewport g.edge[data-from="vgg.pool5"][data-to="vgg.fc6"] text').textContent(), '512×22×22');
+  t.is(
+    await page.locator('#viewport g.edge[data-from="vgg.pool5"][data-to="vgg.fc6"] text').textContent(),
+    '512×22×22',
+  );
   await page.close();
 });
 
 test.serial('the offsets 5, 9 and 31 are shown, and clicking 31 explains it', async (t) => {
   const { page } = await open(pages.voc, '#upscore8');
-  t.deepEqual(await page.$$eval('#viewport g.chip text', (ts) => ts.map((x) => x.textContent)), ['offset 5', 'offset 9', 'offset 31']);
+  t.deepEqual(await page.$$eval('#viewport g.chip text', (ts) => ts.map((x) => x.textContent)), [
+    'offset 5',
+    'offset 9',
+    'offset 31',
+  ]);
   t.true(await page.locator('#crop').isHidden());
   await page.locator('#viewport g.node[data-name="score"] g.chip').click();
   t.is(await page.locator('#crop h2').innerText(), 'Why offset 31?');
@@ -148,11 +167,22 @@ test.serial('the receptive-field view draws the window of a known unit on the im
   await page.fill('#rf-col', '7');
   const box = page.locator('#rf-svg rect.rf-box');
   // Unit (5, 7) of pool5: rows 32·5 − 189 = −29 …, columns 32·7 − 189 = 35 …, 212 pixels each way.
-  t.deepEqual(await Promise.all(['x', 'y', 'width', 'height'].map((a) => box.getAttribute(a))), ['35', '-29', '212', '212']);
-  t.deepEqual(await Promise.all(['cx', 'cy'].map((a) => page.locator('#rf-svg circle.rf-centre').getAttribute(a))), ['141', '77']);
+  t.deepEqual(await Promise.all(['x', 'y', 'width', 'height'].map((a) => box.getAttribute(a))), [
+    '35',
+    '-29',
+    '212',
+    '212',
+  ]);
+  t.deepEqual(await Promise.all(['cx', 'cy'].map((a) => page.locator('#rf-svg circle.rf-centre').getAttribute(a))), [
+    '141',
+    '77',
+  ]);
   // The neighbour to the right starts one stride further.
   t.is(await page.locator('#rf-svg rect.rf-neighbour.right').getAttribute('x'), '67');
-  t.regex(await page.locator('#rf-readout').innerText(), /^Unit \(5, 7\) of vgg\.pool5 sees rows −29 … 182 and columns 35 … 246 of data/);
+  t.regex(
+    await page.locator('#rf-readout').innerText(),
+    /^Unit \(5, 7\) of vgg\.pool5 sees rows −29 … 182 and columns 35 … 246 of data/,
+  );
   t.deepEqual(errors, []);
   // The image is inlined: still no request but the page.
   t.deepEqual(

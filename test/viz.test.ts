@@ -136,7 +136,11 @@ test('DOT: stride colours, crop offsets, shapes on edges, dashed reference edges
         '<br/><font color="#b45309"><b>offset 3</b></font>>, fillcolor="#dcfce7", color="#16a34a", penwidth=2];',
     ),
   );
-  t.true(lines.includes('  "relu1" [label=<<b>relu1</b> <font color="#2563eb" point-size="9">relu</font>>, fillcolor="#dbeafe", color="#2563eb"];'));
+  t.true(
+    lines.includes(
+      '  "relu1" [label=<<b>relu1</b> <font color="#2563eb" point-size="9">relu</font>>, fillcolor="#dbeafe", color="#2563eb"];',
+    ),
+  );
   t.true(lines.includes('  "up4" -> "out" [label="4×74×74"];'));
   t.true(lines.includes('  "data" -> "out" [label="3×64×64", style=dashed];'));
   t.is(lines.filter((l) => l.includes(' -> ')).length, 18);
@@ -147,7 +151,11 @@ test('SVG: every node in its stride colour, crops with their offset chips, edges
   const m = miniModel();
   const svg = renderSvg(m);
   t.true(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
-  const nodes = [...svg.matchAll(/<g class="node[^"]*" data-name="([^"]+)"[^>]*><rect class="box"[^>]*fill="([^"]+)" stroke="([^"]+)"/g)];
+  const nodes = [
+    ...svg.matchAll(
+      /<g class="node[^"]*" data-name="([^"]+)"[^>]*><rect class="box"[^>]*fill="([^"]+)" stroke="([^"]+)"/g,
+    ),
+  ];
   t.deepEqual(
     nodes.map((n) => n[1]),
     m.nodes.map((n) => n.name),
@@ -215,7 +223,10 @@ test('voc-fcn8s as JSON: offsets 5, 9, 31 with both paths to the common ancestor
       [189, 189],
     ],
   );
-  t.deepEqual(pool5.source && [pool5.source.file, pool5.source.text.trim()], ['nets/vgg16.fcn', 'pool{i}: pool { kernel: 2  stride: 2 }']);
+  t.deepEqual(pool5.source && [pool5.source.file, pool5.source.text.trim()], [
+    'nets/vgg16.fcn',
+    'pool{i}: pool { kernel: 2  stride: 2 }',
+  ]);
   t.deepEqual(
     pool5.via.map((v) => v.file),
     ['nets/vgg16.fcn', 'nets/voc-fcn8s.fcn'],
@@ -259,8 +270,13 @@ test('viz reports a missing file, a bad flag and a broken net without writing an
   t.regex((missing as unknown as { stderr: string }).stderr, /cannot read 'nets\/no-such\.fcn': no such file/);
   const flag = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', NET, '--input', '5x', '-o', out]));
   t.is((flag as unknown as { code: number }).code, 2);
-  const broken = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/scale-mismatch.fcn', '-o', out]));
+  const broken = await t.throwsAsync(
+    run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/scale-mismatch.fcn', '-o', out]),
+  );
   t.is((broken as unknown as { code: number }).code, 1);
-  t.regex((broken as unknown as { stderr: string }).stderr, /error.*crop 'out' cannot align 'up' to 'data': scale mismatch/);
+  t.regex(
+    (broken as unknown as { stderr: string }).stderr,
+    /error.*crop 'out' cannot align 'up' to 'data': scale mismatch/,
+  );
   t.false(existsSync(out));
 });

@@ -3,7 +3,8 @@ import { UserError, renderDiagnostics } from '../diagnostics/index.js';
 /** Prints a failure the way a user should see it and returns the exit code. Never a stack trace for a user's mistake. */
 export function reportFailure(e: unknown): number {
   if (e instanceof UserError) {
-    if (e.diagnostics.length) process.stderr.write(renderDiagnostics(e.diagnostics, { color: process.stderr.isTTY }) + '\n');
+    if (e.diagnostics.length)
+      process.stderr.write(renderDiagnostics(e.diagnostics, { color: process.stderr.isTTY }) + '\n');
     if (e.message) process.stderr.write(`fcn: ${e.message}\n`);
     return e.exitCode;
   }
@@ -28,7 +29,8 @@ export function parseSize(text: string, flag = '--input'): [number, number] {
 
 /** Parses a non-negative integer flag value; a misuse error otherwise. */
 export function parseInteger(text: string, flag: string, min = 0): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UserError(`${flag} expects an integer ≥ ${min}, got '${text}'`, 2);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min)
+    throw new UserError(`${flag} expects an integer ≥ ${min}, got '${text}'`, 2);
   return Number(text);
 }
 

@@ -16,7 +16,9 @@ function version(): string {
 /** Builds the program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('fcn')
-    .description('Fully convolutional networks: a declarative language, an analysing compiler, and a TensorFlow.js runtime')
+    .description(
+      'Fully convolutional networks: a declarative language, an analysing compiler, and a TensorFlow.js runtime',
+    )
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })

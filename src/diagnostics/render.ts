@@ -41,7 +41,8 @@ function frame(span: Span, paint: (s: string) => string, c: ReturnType<typeof pc
   const text = span.source.lineText(start.line);
   const gutter = String(start.line).length;
   const pad = ' '.repeat(gutter);
-  const width = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, text.length - start.column + 1);
+  const width =
+    end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, text.length - start.column + 1);
   const expanded = text.replace(/\t/g, '    ');
   const lead = text.slice(0, start.column - 1).replace(/\t/g, '    ').length;
   return [

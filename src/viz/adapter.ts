@@ -82,7 +82,9 @@ function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectRepor
   return report.crops.map((c, i) => {
     const info = analysis.crops.crops[i]!;
     const span = ir.nodes[info.node]!.origin.span;
-    const problem = compiled.diagnostics.find((d) => d.severity === 'error' && d.code.startsWith('crop-') && d.span === span);
+    const problem = compiled.diagnostics.find(
+      (d) => d.severity === 'error' && d.code.startsWith('crop-') && d.span === span,
+    );
     const base = {
       name: c.name,
       input: c.input,
@@ -145,7 +147,9 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
     crops: cropsOf(compiled, analysis, report),
     rungs: report.ladder.map((r) => ({ ...r, stride: r.stride ? r.stride[0] : null })),
     totals: { params: report.params ?? 0, flops: report.flops },
-    warnings: compiled.diagnostics.filter((d) => d.severity === 'warning').map((d) => renderDiagnostic(d, { color: false })),
+    warnings: compiled.diagnostics
+      .filter((d) => d.severity === 'warning')
+      .map((d) => renderDiagnostic(d, { color: false })),
     ...(image ? { image } : {}),
   });
 }

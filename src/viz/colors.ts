@@ -29,7 +29,10 @@ function slot(stride: VizPair): number | null {
  * Builds the legend for the strides that occur (ascending, "other" last) and returns each
  * stride's legend index; null strides (off the spatial chain) get no colour.
  */
-export function strideLegend(strides: Array<VizPair | null>): { legend: VizLegendEntry[]; levels: Array<number | null> } {
+export function strideLegend(strides: Array<VizPair | null>): {
+  legend: VizLegendEntry[];
+  levels: Array<number | null>;
+} {
   const slots = new Set<number>();
   let other = false;
   for (const s of strides) {
@@ -38,7 +41,9 @@ export function strideLegend(strides: Array<VizPair | null>): { legend: VizLegen
     if (k === null) other = true;
     else slots.add(k);
   }
-  const legend: VizLegendEntry[] = [...slots].sort((a, b) => a - b).map((k) => ({ stride: 2 ** k, label: String(2 ** k), ...PALETTE[k]! }));
+  const legend: VizLegendEntry[] = [...slots]
+    .sort((a, b) => a - b)
+    .map((k) => ({ stride: 2 ** k, label: String(2 ** k), ...PALETTE[k]! }));
   if (other) legend.push({ stride: null, label: 'other', ...OTHER });
   const levels = strides.map((s) => {
     if (!s) return null;

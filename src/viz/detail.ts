@@ -29,7 +29,9 @@ export function layerDetail(ir: IRGraph, node: IRNode): string {
     case 'deconv': {
       const p = node.params;
       let text = `${windowText(p.kernel, p.stride, p.pad, p.dilation)}${p.group > 1 ? ` group ${p.group}` : ''} → ${p.out}`;
-      const notes = [p.weight.init.kind === 'bilinear' ? 'bilinear' : '', p.weight.lr === 0 ? 'frozen' : ''].filter(Boolean);
+      const notes = [p.weight.init.kind === 'bilinear' ? 'bilinear' : '', p.weight.lr === 0 ? 'frozen' : ''].filter(
+        Boolean,
+      );
       if (notes.length) text += ` · ${notes.join(', ')}`;
       return text;
     }
@@ -38,7 +40,9 @@ export function layerDetail(ir: IRGraph, node: IRNode): string {
     case 'crop':
       return `to ${ir.nodes[node.inputs[1]!]?.name ?? '?'}`;
     case 'sum':
-      return node.params.coeff ? `coeff ${node.params.coeff.map(formatNumber).join(', ')}` : `${node.inputs.length} inputs`;
+      return node.params.coeff
+        ? `coeff ${node.params.coeff.map(formatNumber).join(', ')}`
+        : `${node.inputs.length} inputs`;
     case 'concat':
       return `${node.inputs.length} inputs`;
     case 'fc':

@@ -29,7 +29,9 @@ function nodeLine(model: VizModel, n: VizNode): string {
 
 /** The legend: one cell per stride, in its colour. */
 function legendLine(model: VizModel): string {
-  const cells = model.legend.map((e) => `<td bgcolor="${e.fill}" color="${e.stroke}"><font color="${e.stroke}"><b>${html(e.label)}</b></font></td>`);
+  const cells = model.legend.map(
+    (e) => `<td bgcolor="${e.fill}" color="${e.stroke}"><font color="${e.stroke}"><b>${html(e.label)}</b></font></td>`,
+  );
   return `  legend [shape=plaintext, style="", label=<<table border="0" cellborder="1" cellspacing="2"><tr><td border="0">effective stride</td>${cells.join('')}</tr></table>>];`;
 }
 

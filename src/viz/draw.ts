@@ -112,7 +112,12 @@ export function layoutGraph(dagre: DagreLib, model: VizModel, measure: Measure):
     const chip = cropChipText(model, n);
     const chipWidth = chip ? Math.ceil(measure(chip, 'chip') + 14) : 0;
     const detail = compact ? 0 : measure(n.detail, 'detail') + (chip ? chipWidth + 12 : 0);
-    g.setNode(n.name, { width: Math.ceil(Math.max(title, detail, 60) + 20), height: compact ? 24 : 40, compact, chipWidth });
+    g.setNode(n.name, {
+      width: Math.ceil(Math.max(title, detail, 60) + 20),
+      height: compact ? 24 : 40,
+      compact,
+      chipWidth,
+    });
   }
   model.edges.forEach((e, i) => {
     const label = shapeText(e.shape);
@@ -123,7 +128,14 @@ export function layoutGraph(dagre: DagreLib, model: VizModel, measure: Measure):
   });
   dagre.layout(g);
   const nodes: NodeBox[] = model.nodes.map((n) => {
-    const v = g.node(n.name) as { x: number; y: number; width: number; height: number; compact: boolean; chipWidth: number };
+    const v = g.node(n.name) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      compact: boolean;
+      chipWidth: number;
+    };
     return {
       name: n.name,
       x: v.x - v.width / 2,
@@ -135,8 +147,21 @@ export function layoutGraph(dagre: DagreLib, model: VizModel, measure: Measure):
     };
   });
   const edges: EdgeRoute[] = model.edges.map((e, i) => {
-    const v = g.edge(e.from, e.to, String(i)) as { points: Array<{ x: number; y: number }>; label: string | null; x?: number; y?: number };
-    return { from: e.from, to: e.to, kind: e.kind, points: v.points, label: v.label, labelX: v.x ?? 0, labelY: v.y ?? 0 };
+    const v = g.edge(e.from, e.to, String(i)) as {
+      points: Array<{ x: number; y: number }>;
+      label: string | null;
+      x?: number;
+      y?: number;
+    };
+    return {
+      from: e.from,
+      to: e.to,
+      kind: e.kind,
+      points: v.points,
+      label: v.label,
+      labelX: v.x ?? 0,
+      labelY: v.y ?? 0,
+    };
   });
   const size = g.graph() as { width: number; height: number };
   return { width: Math.ceil(size.width), height: Math.ceil(size.height), nodes, edges };
@@ -205,7 +230,9 @@ export function nodeMarkup(model: VizModel, n: VizNode, box: NodeBox): string {
     `<text class="type" x="${box.width - 10}" y="${16}" text-anchor="end" ${fontAttrs('type')} fill="${colour.stroke}">${escapeXml(n.type)}</text>`,
   ];
   if (!box.compact) {
-    parts.push(`<text class="detail" x="10" y="31" ${fontAttrs('detail')} fill="#334155">${escapeXml(n.detail)}</text>`);
+    parts.push(
+      `<text class="detail" x="10" y="31" ${fontAttrs('detail')} fill="#334155">${escapeXml(n.detail)}</text>`,
+    );
     const chip = cropChipText(model, n);
     if (chip) {
       const w = box.chipWidth;

@@ -32,7 +32,10 @@ export function finishModel(draft: VizDraft): VizModel {
     const crop = cropIndex.get(n.name);
     return { ...n, level: levels[i]!, ...(crop === undefined ? {} : { crop }) };
   });
-  const crops: VizCrop[] = draft.crops.map((c) => ({ ...c, paths: [annotatePath(c.paths[0]), annotatePath(c.paths[1])] }));
+  const crops: VizCrop[] = draft.crops.map((c) => ({
+    ...c,
+    paths: [annotatePath(c.paths[0]), annotatePath(c.paths[1])],
+  }));
   const { rungs, ...rest } = draft;
   return { version: 1, ...rest, nodes, crops, legend, ladder: ladderFrame(nodes, draft.reference, rungs) };
 }

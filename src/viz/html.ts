@@ -31,7 +31,10 @@ function scriptSafe(text: string): string {
 /** The legend overlay: one swatch per stride in the net, the crop chip, and the dashed size edge. */
 function legendHtml(model: VizModel): string {
   const swatches = model.legend
-    .map((e) => `<span class="sw" style="background:${e.fill};border-color:${e.stroke};color:${e.stroke}">${escapeXml(e.label)}</span>`)
+    .map(
+      (e) =>
+        `<span class="sw" style="background:${e.fill};border-color:${e.stroke};color:${e.stroke}">${escapeXml(e.label)}</span>`,
+    )
     .join('');
   return (
     `<div class="overlay legend" id="legend"><div class="row"><b>Effective stride</b>${swatches}</div>` +

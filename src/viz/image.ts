@@ -16,7 +16,11 @@ export async function loadVizImage(file: string, size?: VizPair): Promise<VizIma
     if (!meta.width || !meta.height) throw new Error('no image size');
     const [height, width] = size ?? [meta.height, meta.width];
     // Stretched to the input size: the net sees exactly these pixels, so the fields land where they should.
-    const jpeg = await sharp(bytes).resize(width, height, { fit: 'fill' }).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sharp(bytes)
+      .resize(width, height, { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
     return { dataUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}`, width, height, file };
   } catch (e) {
     throw new UserError(`${file}: cannot read image (${(e as Error).message})`);

@@ -4,7 +4,16 @@
  * widths are estimated from character classes, generously, since the reader's fonts are unknown.
  */
 import dagre from '@dagrejs/dagre';
-import { arrowMarker, escapeXml, fontAttrs, fontFamily, fontOf, graphMarkup, layoutGraph, type TextRole } from './draw.js';
+import {
+  arrowMarker,
+  escapeXml,
+  fontAttrs,
+  fontFamily,
+  fontOf,
+  graphMarkup,
+  layoutGraph,
+  type TextRole,
+} from './draw.js';
 import { formatCount } from './format.js';
 import type { VizModel } from './model.js';
 

@@ -139,7 +139,13 @@ export function miniDraft(): VizDraft {
       kind: n.type === 'crop' && i === 1 ? ('size' as const) : ('data' as const),
     })),
   );
-  const upPath = [step('conv2', ID), step('pool2', map(2, 0.5)), step('fc', map(1, 2)), step('score', ID), step('up2', map(0.5, -0.75))];
+  const upPath = [
+    step('conv2', ID),
+    step('pool2', map(2, 0.5)),
+    step('fc', map(1, 2)),
+    step('score', ID),
+    step('up2', map(0.5, -0.75)),
+  ];
   return {
     net: 'mini',
     file: FILE,
@@ -194,14 +200,21 @@ export function miniDraft(): VizDraft {
         stride: 2,
         branches: [
           { blob: 'up2', source: 'up2', from: { name: 'score', factor: 2 } },
-          { blob: 'score_pool1c', crop: { of: 'score_pool1', offset: [3, 3] }, source: 'pool1', from: { name: 'relu1', factor: 0.5 } },
+          {
+            blob: 'score_pool1c',
+            crop: { of: 'score_pool1', offset: [3, 3] },
+            source: 'pool1',
+            from: { name: 'relu1', factor: 0.5 },
+          },
         ],
       },
       {
         name: 'out',
         kind: 'crop',
         stride: 1,
-        branches: [{ blob: 'out', crop: { of: 'up4', offset: [4, 4] }, source: 'up4', from: { name: 'fuse', factor: 2 } }],
+        branches: [
+          { blob: 'out', crop: { of: 'up4', offset: [4, 4] }, source: 'up4', from: { name: 'fuse', factor: 2 } },
+        ],
         reference: 'data',
       },
     ],

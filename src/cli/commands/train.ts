@@ -1,13 +1,207 @@
+/**
+ * `fcn train NET.fcn|MODEL_DIR --data DIR [--out RUN] [--iters N | --epochs E] [--lr X]
+ *  [--momentum M] [--weight-decay W] [--batch B] [--backend B] [--eval-every N] [--seed S]
+ *  [--json]` and `fcn train --resume RUN`.
+ * Caffe's SGD (src/train, src/runtime/train-step.ts); defaults from the net's solver section,
+ * then the flags. Ctrl-C stops after the current step with a checkpoint; `--resume RUN`
+ * continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
+ */
 import type { Command } from 'commander';
 import { UserError } from '../../diagnostics/index.js';
+import { parseInteger, parseNumber, parseSize } from '../errors.js';
+import type { LoopResult, PreparedRun, SettingOverrides } from '../../train/index.js';
 
-/** Placeholder until the 'train' command lands; replaced by its real implementation. */
+interface TrainFlags {
+  data?: string;
+  out?: string;
+  iters?: string;
+  epochs?: string;
+  lr?: string;
+  momentum?: string;
+  weightDecay?: string;
+  batch?: string;
+  backend?: string;
+  resume?: string;
+  evalEvery?: string;
+  seed?: string;
+  crop?: string;
+  flip: boolean;
+  trainSplit?: string;
+  valSplit?: string;
+  net?: string;
+  json?: boolean;
+}
+
+/** The setting flags that were given, parsed. */
+function overrides(f: TrainFlags): SettingOverrides {
+  if (f.iters !== undefined && f.epochs !== undefined) throw new UserError('give --iters or --epochs, not both', 2);
+  const o: SettingOverrides = {};
+  if (f.lr !== undefined) o.lr = parseNumber(f.lr, '--lr');
+  if (f.momentum !== undefined) o.momentum = parseNumber(f.momentum, '--momentum');
+  if (f.weightDecay !== undefined) o.weightDecay = parseNumber(f.weightDecay, '--weight-decay');
+  if (f.batch !== undefined) o.batch = parseInteger(f.batch, '--batch', 1);
+  if (f.iters !== undefined) o.iters = parseInteger(f.iters, '--iters', 1);
+  if (f.epochs !== undefined) o.epochs = parseInteger(f.epochs, '--epochs', 1);
+  if (f.evalEvery !== undefined) o.evalEvery = parseInteger(f.evalEvery, '--eval-every');
+  if (f.seed !== undefined) o.seed = parseInteger(f.seed, '--seed');
+  if (f.crop !== undefined) o.crop = parseSize(f.crop, '--crop');
+  if (!f.flip) o.flip = false;
+  if (f.trainSplit !== undefined) o.trainSplit = f.trainSplit;
+  if (f.valSplit !== undefined) o.valSplit = f.valSplit;
+  return o;
+}
+
+/** Flags that would change what a resumed run computes, so --resume refuses them. */
+const FIXED_ON_RESUME: Array<[keyof TrainFlags, string]> = [
+  ['lr', '--lr'],
+  ['momentum', '--momentum'],
+  ['weightDecay', '--weight-decay'],
+  ['batch', '--batch'],
+  ['evalEvery', '--eval-every'],
+  ['seed', '--seed'],
+  ['crop', '--crop'],
+  ['trainSplit', '--train-split'],
+  ['valSplit', '--val-split'],
+  ['out', '--out'],
+  ['net', '--net'],
+];
+
+async function prepare(source: string | undefined, f: TrainFlags): Promise<PreparedRun> {
+  const train = await import('../../train/index.js');
+  if (f.resume !== undefined) {
+    if (source !== undefined)
+      throw new UserError(`--resume continues ${f.resume} with its own net; do not name a net (${source})`, 2);
+    const changed = FIXED_ON_RESUME.filter(([k]) => f[k] !== undefined).map(([, flag]) => flag);
+    if (!f.flip) changed.push('--no-flip');
+    if (changed.length)
+      throw new UserError(
+        `--resume continues the run exactly as it was set up; ${changed.join(', ')} cannot change (only --iters/--epochs, --data and --backend may)`,
+        2,
+      );
+    const o = overrides(f);
+    return train.prepareResume(f.resume, {
+      ...(o.iters !== undefined ? { iters: o.iters } : {}),
+      ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+      ...(f.data ? { data: f.data } : {}),
+    });
+  }
+  if (source === undefined)
+    throw new UserError('fcn train needs a net (NET.fcn or a model directory), or --resume RUN', 2);
+  if (f.data === undefined)
+    throw new UserError(
+      'fcn train needs --data DIR (a dataset in the PASCAL VOC layout; `fcn synth --out DIR` writes one)',
+      2,
+    );
+  return train.prepareNewRun({
+    source,
+    data: f.data,
+    ...(f.out ? { out: f.out } : {}),
+    flags: overrides(f),
+    ...(f.net ? { net: f.net } : {}),
+  });
+}
+
+/**
+ * Runs `prepared` to its end or to Ctrl-C. The first SIGINT asks the loop to stop after the
+ * current step and checkpoint; a second one exits at once (checkpoints are atomic, so the
+ * previous one stays whole).
+ */
+export async function trainWithSignals(prepared: PreparedRun, backend: string, quiet = false): Promise<LoopResult> {
+  const { runTraining, startTrainProgress } = await import('../../train/index.js');
+  const controller = new AbortController();
+  const progress = await startTrainProgress(
+    prepared.state.settings.iters,
+    prepared.state.iteration,
+    quiet ? { write: () => {} } : {},
+  );
+  const onSigint = (): void => {
+    if (controller.signal.aborted) {
+      progress.stop();
+      process.stderr.write('\nfcn train: interrupted again; exiting without a new checkpoint\n');
+      process.exit(130);
+    }
+    controller.abort();
+    progress.stop();
+    process.stderr.write(
+      '\nfcn train: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)…\n',
+    );
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runTraining({ ...prepared, signal: controller.signal, events: progress, backend });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+  }
+}
+
+/** Registers `fcn train`. */
 export function register(program: Command): void {
   program
     .command('train')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'train' is not implemented yet", 2);
+    .description("train a net with Caffe's SGD on a dataset in the PASCAL VOC layout")
+    .argument('[net]', 'a .fcn file, or a model directory from fcn compile')
+    .option('--data <dir>', 'dataset in the VOC layout (train split to learn, val split to score)')
+    .option('--out <run>', 'run directory to create (default runs/NET-TIMESTAMP)')
+    .option('--iters <n>', "training steps (default: the net's solver section)")
+    .option('--epochs <e>', 'passes over the train split, instead of --iters')
+    .option('--lr <x>', 'base learning rate')
+    .option('--momentum <m>', 'SGD momentum')
+    .option('--weight-decay <w>', 'weight decay (L2)')
+    .option('--batch <n>', 'images per step (more than 1 needs images of one size, or --crop)')
+    .option('--crop <HxW>', 'train on random crops of this size')
+    .option('--no-flip', 'do not mirror training images at random')
+    .option('--eval-every <n>', 'score the val split and checkpoint every n steps (0: only at the end)')
+    .option('--seed <s>', 'seed of the initial weights, the data order and the augmentations')
+    .option('--train-split <name>', 'split to train on (default train)')
+    .option('--val-split <name>', 'split to score during training (default val, when the dataset has it)')
+    .option('--net <name>', 'which net of the .fcn file (default its last)')
+    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--resume <run>', 'continue an interrupted run exactly where it stopped')
+    .option('--json', 'print the run summary as JSON')
+    .action(async (source: string | undefined, flags: TrainFlags) => {
+      const { selectBackend } = await import('../../runtime/index.js');
+      const { formatDuration, runPaths } = await import('../../train/index.js');
+      const backend = await selectBackend(flags.backend);
+      const prepared = await prepare(source, flags);
+      const { run } = prepared;
+      const s = prepared.state.settings;
+      process.stderr.write(
+        `${flags.resume ? `resuming ${run} at iteration ${prepared.state.iteration}` : `training ${prepared.info.net} into ${run}`}: ` +
+          `${s.iters} iterations, batch ${s.batch}, lr ${s.lr}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}\n`,
+      );
+      const result = await trainWithSignals(prepared, backend.chosen);
+      const paths = runPaths(run);
+      if (result.interrupted) {
+        process.stderr.write(
+          `fcn train: stopped at iteration ${result.state.iteration} of ${s.iters}; checkpoint written to ${paths.checkpoint}\n` +
+            `resume with: fcn train --resume ${run}\n`,
+        );
+        process.exitCode = 130;
+        return;
+      }
+      if (flags.json) {
+        const { readFile } = await import('node:fs/promises');
+        process.stdout.write((await readFile(paths.summary, 'utf8')).trim() + '\n');
+        return;
+      }
+      const st = result.state;
+      const m = result.lastEval?.metrics;
+      const lines = [
+        `trained ${prepared.info.net} for ${st.iteration} iterations in ${formatDuration(st.elapsed)} (${((st.iteration * s.batch) / st.elapsed).toFixed(1)} images/s, ${backend.chosen})`,
+        ...(m && prepared.val
+          ? [`${prepared.val.split}: mean IU ${m.meanIU.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}`]
+          : []),
+        ...(st.best
+          ? [
+              `best ${s.valSplit} mean IU ${st.best.meanIU.toFixed(4)} at iteration ${st.best.iteration} (${paths.best})`,
+            ]
+          : []),
+        `model: ${paths.model}   log: ${paths.log}   summary: ${paths.summary}`,
+        ...(prepared.val
+          ? [`score it: fcn eval ${run} --data ${prepared.state.data} --split ${prepared.val.split}`]
+          : []),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
     });
 }

@@ -28,7 +28,8 @@ interface VizOptions {
 export function vizFormat(format: string | undefined, output: string): Format {
   if (format !== undefined) {
     const f = format.toLowerCase();
-    if (!(FORMATS as readonly string[]).includes(f)) throw new UserError(`--format expects one of ${FORMATS.join(', ')}, got '${format}'`, 2);
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new UserError(`--format expects one of ${FORMATS.join(', ')}, got '${format}'`, 2);
     return f as Format;
   }
   const ext = extname(output).slice(1).toLowerCase();
@@ -68,11 +69,14 @@ export async function viz(file: string, options: VizOptions): Promise<number> {
     const failed = hasErrors(compiled.diagnostics);
     throw new UserError(failed ? '' : `'${file}' defines no net to draw`, 1, compiled.diagnostics);
   }
-  if (compiled.diagnostics.length) process.stderr.write(renderDiagnostics(compiled.diagnostics, { color: process.stderr.isTTY }) + '\n');
+  if (compiled.diagnostics.length)
+    process.stderr.write(renderDiagnostics(compiled.diagnostics, { color: process.stderr.isTTY }) + '\n');
   const { toVizModel } = await import('../../viz/adapter.js');
   const model = toVizModel(compiled, image);
   await writeFileAtomic(options.output, await render(model, format));
-  process.stdout.write(`wrote ${options.output} (${format}: ${model.net}, ${model.nodes.length} blobs, ${model.crops.length} crops)\n`);
+  process.stdout.write(
+    `wrote ${options.output} (${format}: ${model.net}, ${model.nodes.length} blobs, ${model.crops.length} crops)\n`,
+  );
   return 0;
 }
 
@@ -80,10 +84,15 @@ export async function viz(file: string, options: VizOptions): Promise<number> {
 export function register(program: Command): void {
   program
     .command('viz')
-    .description('draw a net with its strides, receptive fields and crop offsets: an offline HTML page, or SVG, DOT or JSON')
+    .description(
+      'draw a net with its strides, receptive fields and crop offsets: an offline HTML page, or SVG, DOT or JSON',
+    )
     .argument('<file>', 'a .fcn file')
     .option('--net <name>', 'which net of the file (default: its last net)')
-    .option('--input <HxW>', 'input size for shapes and the receptive-field view (default: the --image size, else the size the file declares)')
+    .option(
+      '--input <HxW>',
+      'input size for shapes and the receptive-field view (default: the --image size, else the size the file declares)',
+    )
     .option('--image <file>', 'draw receptive fields on this image (resized to the input size)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')} (default: from the -o extension, else html)`)
     .requiredOption('-o, --output <file>', 'the file to write')

@@ -37,16 +37,26 @@ export function pathTable(crop: VizCrop, path: VizPath, cls: string): HTMLElemen
   const table = h(
     'table',
     { class: 'maps' },
-    h('thead', null, h('tr', null, h('th', null, 'layer'), h('th', null, 'its own map'), h('th', null, `pixel x → ${ancestor}`))),
+    h(
+      'thead',
+      null,
+      h('tr', null, h('th', null, 'layer'), h('th', null, 'its own map'), h('th', null, `pixel x → ${ancestor}`)),
+    ),
     h('tbody', null, ...rows),
   );
   const toggle =
     identities > 0
-      ? h('button', { class: 'link-button', type: 'button' }, `show the ${identities} layer${identities === 1 ? '' : 's'} that change nothing`)
+      ? h(
+          'button',
+          { class: 'link-button', type: 'button' },
+          `show the ${identities} layer${identities === 1 ? '' : 's'} that change nothing`,
+        )
       : null;
   toggle?.addEventListener('click', () => {
     const open = table.classList.toggle('show-identity');
-    toggle.textContent = open ? 'hide the layers that change nothing' : `show the ${identities} layers that change nothing`;
+    toggle.textContent = open
+      ? 'hide the layers that change nothing'
+      : `show the ${identities} layers that change nothing`;
   });
   return h(
     'div',
@@ -101,11 +111,20 @@ export function contributions(crop: VizCrop): HTMLElement | null {
             h(
               'td',
               { class: 'bar-cell' },
-              h('span', { class: t.v > 0 ? 'bar pos' : 'bar neg', style: `width:${Math.max(2, (Math.abs(t.v) / max) * 50)}%` }),
+              h('span', {
+                class: t.v > 0 ? 'bar pos' : 'bar neg',
+                style: `width:${Math.max(2, (Math.abs(t.v) / max) * 50)}%`,
+              }),
             ),
           ),
         ),
-        h('tr', { class: 'total' }, h('td', null, 'offset'), h('td', { class: 'num' }, formatNumber(crop.offset![0])), h('td', null)),
+        h(
+          'tr',
+          { class: 'total' },
+          h('td', null, 'offset'),
+          h('td', { class: 'num' }, formatNumber(crop.offset![0])),
+          h('td', null),
+        ),
       ),
     ),
   );
@@ -130,10 +149,23 @@ export function renderCropPanel(app: App): void {
   }
   const [pin, pref] = c.paths;
   const o = offsetFromPaths(pin, pref);
-  const offsetText = c.offset ? (c.offset[0] === c.offset[1] ? formatNumber(c.offset[0]) : `${c.offset[0]}, ${c.offset[1]}`) : '?';
-  const sameAxes = c.offset && c.offset[0] === c.offset[1] && formatAffine(pin.composed[0]) === formatAffine(pin.composed[1]);
+  const offsetText = c.offset
+    ? c.offset[0] === c.offset[1]
+      ? formatNumber(c.offset[0])
+      : `${c.offset[0]}, ${c.offset[1]}`
+    : '?';
+  const sameAxes =
+    c.offset && c.offset[0] === c.offset[1] && formatAffine(pin.composed[0]) === formatAffine(pin.composed[1]);
   const lands = (path: VizPath, cls: string) =>
-    h('li', null, 'pixel x of ', blobLink(path.from), ' lands on pixel ', h('b', { class: cls }, mapText(path.composed, 'x')), ` of ${c.ancestor}`);
+    h(
+      'li',
+      null,
+      'pixel x of ',
+      blobLink(path.from),
+      ' lands on pixel ',
+      h('b', { class: cls }, mapText(path.composed, 'x')),
+      ` of ${c.ancestor}`,
+    );
   const verdict = c.offset
     ? h(
         'div',
@@ -177,7 +209,13 @@ export function renderCropPanel(app: App): void {
         ' and compares where their pixels land there (both paths are highlighted on the graph).',
       ),
       verdict,
-      written ? h('p', { class: 'verdict error' }, `The file writes offset ${c.written!.join(', ')}; the inferred offset is ${offsetText}.`) : null,
+      written
+        ? h(
+            'p',
+            { class: 'verdict error' },
+            `The file writes offset ${c.written!.join(', ')}; the inferred offset is ${offsetText}.`,
+          )
+        : null,
       c.offset ? contributions(c) : null,
       h('h3', { class: 'steps-title' }, 'Step by step'),
       h(

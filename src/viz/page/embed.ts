@@ -28,8 +28,10 @@ export function clientScript(): string {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value !== 'function') continue;
       const text = value.toString();
-      if (!text.startsWith(`function ${name}(`)) throw new Error(`viz page: ${name} must be a function declaration to be embedded`);
-      if (seen.has(name) && seen.get(name) !== text) throw new Error(`viz page: two client functions are named ${name}`);
+      if (!text.startsWith(`function ${name}(`))
+        throw new Error(`viz page: ${name} must be a function declaration to be embedded`);
+      if (seen.has(name) && seen.get(name) !== text)
+        throw new Error(`viz page: two client functions are named ${name}`);
       seen.set(name, text);
     }
   }

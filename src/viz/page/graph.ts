@@ -29,7 +29,9 @@ export function renderGraph(app: App): void {
     const n = app.byName.get(g.dataset.name!)!;
     const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
     const shape = n.shape ? n.shape.map((v) => (v === null ? '?' : v)).join('×') : '–';
-    title.textContent = `${n.name} (${n.type})\nshape ${shape}` + (n.stride ? `\nstride ${n.stride.join('×')} · RF ${n.rf!.join('×')}` : '');
+    title.textContent =
+      `${n.name} (${n.type})\nshape ${shape}` +
+      (n.stride ? `\nstride ${n.stride.join('×')} · RF ${n.rf!.join('×')}` : '');
     g.prepend(title);
   }
 }
@@ -79,13 +81,21 @@ export function focusNode(app: App, name: string): void {
   if (!box) return;
   const pane = byId('graph').getBoundingClientRect();
   const k = Math.max(app.view.k, 0.85);
-  const target = clampView(app, { k, x: pane.width / 2 - (box.x + box.width / 2) * k, y: pane.height / 2 - (box.y + box.height / 2) * k });
+  const target = clampView(app, {
+    k,
+    x: pane.width / 2 - (box.x + box.width / 2) * k,
+    y: pane.height / 2 - (box.y + box.height / 2) * k,
+  });
   const start = { ...app.view };
   const t0 = performance.now();
   const step = (t: number) => {
     const u = Math.min(1, (t - t0) / 250);
     const e = u * (2 - u);
-    app.view = { x: start.x + (target.x - start.x) * e, y: start.y + (target.y - start.y) * e, k: start.k + (target.k - start.k) * e };
+    app.view = {
+      x: start.x + (target.x - start.x) * e,
+      y: start.y + (target.y - start.y) * e,
+      k: start.k + (target.k - start.k) * e,
+    };
     applyView(app);
     if (u < 1) requestAnimationFrame(step);
   };
@@ -166,7 +176,9 @@ export function markSelection(app: App): void {
   const edgeEls = (from: string, to: string) =>
     Array.from(root.querySelectorAll(`g.edge[data-from="${CSS.escape(from)}"][data-to="${CSS.escape(to)}"]`));
   nodeEl(name)?.classList.add('selected');
-  for (const e of Array.from(root.querySelectorAll(`g.edge[data-from="${CSS.escape(name)}"], g.edge[data-to="${CSS.escape(name)}"]`))) {
+  for (const e of Array.from(
+    root.querySelectorAll(`g.edge[data-from="${CSS.escape(name)}"], g.edge[data-to="${CSS.escape(name)}"]`),
+  )) {
     e.classList.add('near');
   }
   const n = app.byName.get(name)!;

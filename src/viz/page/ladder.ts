@@ -12,7 +12,15 @@ import { selectBlob } from './app.js';
 import { byId, svgEl } from './dom.js';
 
 /** Text that selects its blob when clicked. */
-export function ladderLabel(app: App, name: string, x: number, y: number, text: string, cls: string, anchor = 'middle'): SVGElement {
+export function ladderLabel(
+  app: App,
+  name: string,
+  x: number,
+  y: number,
+  text: string,
+  cls: string,
+  anchor = 'middle',
+): SVGElement {
   const t = svgEl('text', { x, y, class: `ladder-text ${cls}`, 'text-anchor': anchor, 'data-name': name }, text);
   t.append(svgEl('title', null, name));
   t.addEventListener('click', () => selectBlob(app, name, true));
@@ -59,14 +67,36 @@ export function renderLadder(app: App): void {
   levels.forEach((s, i) => {
     const entry = app.model.legend.find((e) => e.stride === s);
     const x = 12 + i * colW;
-    lines.push(svgEl('rect', { x: x + 3, y: 22, width: colW - 6, height: height - 24, rx: 6, fill: entry ? entry.fill : '#f1f5f9', opacity: 0.45 }));
-    lines.push(svgEl('text', { x: x + colW / 2, y: 14, 'text-anchor': 'middle', class: 'ladder-level' }, `stride ${formatNumber(s)}`));
+    lines.push(
+      svgEl('rect', {
+        x: x + 3,
+        y: 22,
+        width: colW - 6,
+        height: height - 24,
+        rx: 6,
+        fill: entry ? entry.fill : '#f1f5f9',
+        opacity: 0.45,
+      }),
+    );
+    lines.push(
+      svgEl(
+        'text',
+        { x: x + colW / 2, y: 14, 'text-anchor': 'middle', class: 'ladder-level' },
+        `stride ${formatNumber(s)}`,
+      ),
+    );
   });
   trunk.forEach((t, i) => {
     const x = colX(t.stride);
     if (i > 0) {
       const px = colX(trunk[i - 1]!.stride);
-      lines.push(svgEl('path', { d: `M${px + 6},${trunkY}L${x - 8},${trunkY}`, class: 'ladder-link trunk', 'marker-end': 'url(#ladder-arrow)' }));
+      lines.push(
+        svgEl('path', {
+          d: `M${px + 6},${trunkY}L${x - 8},${trunkY}`,
+          class: 'ladder-link trunk',
+          'marker-end': 'url(#ladder-arrow)',
+        }),
+      );
     }
     marks.push(svgEl('circle', { cx: x, cy: trunkY, r: 5.5, fill: colourOf(t.name) }));
     const short = t.name.slice(t.name.lastIndexOf('.') + 1);
@@ -82,7 +112,15 @@ export function renderLadder(app: App): void {
     null,
     svgEl(
       'marker',
-      { id: 'ladder-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+      {
+        id: 'ladder-arrow',
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 6,
+        markerHeight: 6,
+        orient: 'auto-start-reverse',
+      },
       svgEl('path', { d: 'M0,1L9,5L0,9z', fill: '#475569' }),
     ),
   );
@@ -128,7 +166,15 @@ export function drawRung(app: App, r: VizRung, f: LadderFrame): void {
       const d = `M${sx},${sy + 7}L${sx},${y - r0}Q${sx},${y} ${sx - r0},${y}L${x + 11},${y}`;
       f.lines.push(svgEl('path', { d, class: 'ladder-link up', 'marker-end': 'url(#ladder-arrow)' }));
       f.marks.push(
-        ladderLabel(app, one ? one.source : g.branches[0]!.blob, x + 14, y + 17, `${label} ×${formatNumber(g.up ?? 1)}`, 'branch-name', 'start'),
+        ladderLabel(
+          app,
+          one ? one.source : g.branches[0]!.blob,
+          x + 14,
+          y + 17,
+          `${label} ×${formatNumber(g.up ?? 1)}`,
+          'branch-name',
+          'start',
+        ),
       );
     } else {
       // Same stride: a skip dropping from the trunk (its crop sits on it as a chip), or the previous rung at this stride.
@@ -148,7 +194,18 @@ export function drawRung(app: App, r: VizRung, f: LadderFrame): void {
     f.marks.push(svgEl('circle', { cx: x, cy: y, r: 9, fill: '#fff', stroke: colour, 'stroke-width': 2.2 }));
     f.marks.push(svgEl('path', { d: `M${x - 5},${y}h10M${x},${y - 5}v10`, stroke: colour, 'stroke-width': 2.2 }));
   } else {
-    f.marks.push(svgEl('rect', { x: x - 7, y: y - 7, width: 14, height: 14, rx: 3, fill: '#f59e0b', stroke: '#b45309', 'stroke-width': 1.5 }));
+    f.marks.push(
+      svgEl('rect', {
+        x: x - 7,
+        y: y - 7,
+        width: 14,
+        height: 14,
+        rx: 3,
+        fill: '#f59e0b',
+        stroke: '#b45309',
+        'stroke-width': 1.5,
+      }),
+    );
   }
   // A fusion's name sits left of it; a crop's above its incoming line, with its offset.
   if (r.kind === 'fusion') f.marks.push(ladderLabel(app, r.name, x - 14, y + 4, r.name, 'rung-name', 'end'));

@@ -9,7 +9,13 @@ import { blobLink, byId, h } from './dom.js';
 
 /** One row of the numbers table; `key` is what tests and styles find it by. */
 export function fact(key: string, label: string, value: string, hint: string): HTMLElement {
-  return h('div', { class: 'fact', 'data-key': key }, h('dt', null, label), h('dd', null, value), h('p', { class: 'hint' }, hint));
+  return h(
+    'div',
+    { class: 'fact', 'data-key': key },
+    h('dt', null, label),
+    h('dd', null, value),
+    h('p', { class: 'hint' }, hint),
+  );
 }
 
 /** A source line with its location, as a code frame. */
@@ -36,16 +42,28 @@ export function renderBlobPanel(app: App): void {
   const card = byId('blob');
   const ref = app.model.reference ?? 'the input';
   const facts: HTMLElement[] = [
-    fact('shape', 'shape', shapeLabel(n), app.model.inputSize ? 'channels × height × width' : 'C × H × W; --input HxW gives sizes'),
+    fact(
+      'shape',
+      'shape',
+      shapeLabel(n),
+      app.model.inputSize ? 'channels × height × width' : 'C × H × W; --input HxW gives sizes',
+    ),
     fact('stride', 'stride', formatPair(n.stride), `${ref} pixels from one unit to the next`),
-    fact('rf', 'receptive field', n.rf ? `${formatNumber(n.rf[0])} × ${formatNumber(n.rf[1])}` : '–', `the window of ${ref} one unit sees`),
+    fact(
+      'rf',
+      'receptive field',
+      n.rf ? `${formatNumber(n.rf[0])} × ${formatNumber(n.rf[1])}` : '–',
+      `the window of ${ref} one unit sees`,
+    ),
     fact('padding', 'effective padding', formatPair(n.padding), "how far unit 0's window starts before the image"),
     fact('params', 'params', formatCount(n.params), 'learnable weights and biases'),
     fact('flops', 'FLOPs', formatCount(n.flops), 'a multiply-add counts 2'),
   ];
   if (n.crop !== undefined) {
     const c = app.model.crops[n.crop]!;
-    facts.push(fact('offset', 'crop offset', formatPair(c.offset, ', '), `where ${c.reference}'s pixel 0 lies in ${c.input}`));
+    facts.push(
+      fact('offset', 'crop offset', formatPair(c.offset, ', '), `where ${c.reference}'s pixel 0 lies in ${c.input}`),
+    );
   }
   const consumers = app.consumers.get(n.name) ?? [];
   const body = [
@@ -55,18 +73,27 @@ export function renderBlobPanel(app: App): void {
       h('h2', { class: 'blob-name' }, prefix ? h('span', { class: 'scope' }, prefix) : null, short),
       h(
         'span',
-        { class: 'type-badge', style: colour ? `background:${colour.fill};border-color:${colour.stroke};color:${colour.stroke}` : null },
+        {
+          class: 'type-badge',
+          style: colour ? `background:${colour.fill};border-color:${colour.stroke};color:${colour.stroke}` : null,
+        },
         n.type,
       ),
     ),
     n.detail ? h('p', { class: 'blob-detail' }, n.detail) : null,
     h('dl', { class: 'facts' }, ...facts),
-    n.source ? h('div', { class: 'sources' }, sourceLine(n.source, false), ...n.via.map((v) => sourceLine(v, true))) : null,
+    n.source
+      ? h('div', { class: 'sources' }, sourceLine(n.source, false), ...n.via.map((v) => sourceLine(v, true)))
+      : null,
     h(
       'p',
       { class: 'links' },
-      n.inputs.length ? h('span', null, 'reads ', ...n.inputs.flatMap((i, k) => (k ? [', ', blobLink(i)] : [blobLink(i)]))) : null,
-      consumers.length ? h('span', null, 'read by ', ...consumers.flatMap((i, k) => (k ? [', ', blobLink(i)] : [blobLink(i)]))) : null,
+      n.inputs.length
+        ? h('span', null, 'reads ', ...n.inputs.flatMap((i, k) => (k ? [', ', blobLink(i)] : [blobLink(i)])))
+        : null,
+      consumers.length
+        ? h('span', null, 'read by ', ...consumers.flatMap((i, k) => (k ? [', ', blobLink(i)] : [blobLink(i)])))
+        : null,
     ),
   ];
   card.replaceChildren(...body.filter((e): e is HTMLElement => e !== null));

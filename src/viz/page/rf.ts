@@ -11,7 +11,12 @@ import { byId, h, svgEl } from './dom.js';
 
 /** The input window of unit [row, col], FCN.md's rule per axis: from stride·i − padding, rf pixels long. */
 export function rfBox(n: VizNode, unit: [number, number]): { x: number; y: number; width: number; height: number } {
-  return { y: n.stride![0] * unit[0] - n.padding![0], x: n.stride![1] * unit[1] - n.padding![1], height: n.rf![0], width: n.rf![1] };
+  return {
+    y: n.stride![0] * unit[0] - n.padding![0],
+    x: n.stride![1] * unit[1] - n.padding![1],
+    height: n.rf![0],
+    width: n.rf![1],
+  };
 }
 
 /** The blob's unit grid [rows, cols], when known. */
@@ -41,13 +46,23 @@ export function renderRf(app: App): void {
   if (!n.stride || !n.rf || !n.padding) {
     card.replaceChildren(
       title,
-      h('p', { class: 'muted' }, `${n.name} has no receptive field on ${app.model.reference ?? 'the input'}: it is not on its spatial chain.`),
+      h(
+        'p',
+        { class: 'muted' },
+        `${n.name} has no receptive field on ${app.model.reference ?? 'the input'}: it is not on its spatial chain.`,
+      ),
     );
     return;
   }
   const grid = unitGrid(n);
   const input = (id: string, axis: number) => {
-    const el = h('input', { id, type: 'number', min: 0, max: grid ? grid[axis]! - 1 : null, value: app.unit[axis] }) as HTMLInputElement;
+    const el = h('input', {
+      id,
+      type: 'number',
+      min: 0,
+      max: grid ? grid[axis]! - 1 : null,
+      value: app.unit[axis],
+    }) as HTMLInputElement;
     el.addEventListener('input', () => {
       const v = Math.round(Number(el.value));
       if (!Number.isFinite(v)) return;
@@ -133,15 +148,40 @@ export function drawRf(app: App): void {
   const parts: Array<SVGElement> = [];
   const hatch = svgEl(
     'pattern',
-    { id: 'rf-hatch', patternUnits: 'userSpaceOnUse', width: fs * 0.7, height: fs * 0.7, patternTransform: 'rotate(45)' },
+    {
+      id: 'rf-hatch',
+      patternUnits: 'userSpaceOnUse',
+      width: fs * 0.7,
+      height: fs * 0.7,
+      patternTransform: 'rotate(45)',
+    },
     svgEl('rect', { width: fs * 0.7, height: fs * 0.7, fill: '#f1f5f9' }),
     svgEl('line', { x1: 0, y1: 0, x2: 0, y2: fs * 0.7, stroke: '#cbd5e1', 'stroke-width': fs * 0.25 }),
   );
   parts.push(svgEl('defs', null, hatch));
-  parts.push(svgEl('rect', { class: 'rf-outside', x: x0 - m, y: y0 - m, width: x1 - x0 + 2 * m, height: y1 - y0 + 2 * m, fill: 'url(#rf-hatch)' }));
+  parts.push(
+    svgEl('rect', {
+      class: 'rf-outside',
+      x: x0 - m,
+      y: y0 - m,
+      width: x1 - x0 + 2 * m,
+      height: y1 - y0 + 2 * m,
+      fill: 'url(#rf-hatch)',
+    }),
+  );
   const image = app.model.image;
   if (image) {
-    parts.push(svgEl('image', { class: 'rf-image', href: image.dataUrl, x: 0, y: 0, width: W, height: H, preserveAspectRatio: 'none' }));
+    parts.push(
+      svgEl('image', {
+        class: 'rf-image',
+        href: image.dataUrl,
+        x: 0,
+        y: 0,
+        width: W,
+        height: H,
+        preserveAspectRatio: 'none',
+      }),
+    );
   } else {
     parts.push(svgEl('rect', { class: 'rf-image', x: 0, y: 0, width: W, height: H, fill: '#ffffff' }));
     // Zoomed in close, the grid shows single pixels.
@@ -171,8 +211,16 @@ export function drawRf(app: App): void {
   parts.push(rect('rf-box', box));
   const [cx, cy] = centre([r, c]);
   parts.push(svgEl('circle', { class: 'rf-centre', cx, cy, r: fs * 0.32 }));
-  const label = (x: number, y: number, text: string, cls: string) => svgEl('text', { class: cls, x, y, 'font-size': fs }, text);
-  parts.push(label(box.x + fs * 0.3, box.y - fs * 0.35, `${formatNumber(box.height)} × ${formatNumber(box.width)} px`, 'rf-label'));
+  const label = (x: number, y: number, text: string, cls: string) =>
+    svgEl('text', { class: cls, x, y, 'font-size': fs }, text);
+  parts.push(
+    label(
+      box.x + fs * 0.3,
+      box.y - fs * 0.35,
+      `${formatNumber(box.height)} × ${formatNumber(box.width)} px`,
+      'rf-label',
+    ),
+  );
   if (right) {
     const [nx] = centre(right);
     parts.push(svgEl('line', { class: 'rf-stride', x1: cx, y1: cy, x2: nx, y2: cy }));
@@ -203,7 +251,9 @@ export function renderRfReadout(
     ` sees rows ${formatNumber(box.y)} … ${formatNumber(box.y + box.height - 1)} and columns ${formatNumber(box.x)} … ${formatNumber(box.x + box.width - 1)} of ${ref}, centred on (${formatNumber(cy)}, ${formatNumber(cx)}).`,
     right ? ` Its neighbour's window (dashed) starts ${formatNumber(n.stride![1])} px further: ` : ' ',
     right ? (overlap > 0 ? `they overlap by ${formatNumber(overlap)} px.` : `they do not overlap.`) : '',
-    outside ? ' The hatched part lies outside the image: there the net sees only padding (zeros, i.e. the mean colour after mean subtraction).' : '',
+    outside
+      ? ' The hatched part lies outside the image: there the net sees only padding (zeros, i.e. the mean colour after mean subtraction).'
+      : '',
     zoomed ? ' (Zoomed in: the window is small next to the input.)' : '',
     app.model.inputSize ? '' : ' No input size was given: the grid is a nominal 224 × 224 input.',
     ' Click the drawing to pick the unit centred nearest.',

@@ -35,7 +35,8 @@ export function initSearch(app: App): void {
   let active = 0;
   const highlight = () => {
     const set = new Set(matches);
-    for (const g of Array.from(byId('viewport').querySelectorAll<SVGGElement>('g.node'))) g.classList.toggle('match', set.has(g.dataset.name!));
+    for (const g of Array.from(byId('viewport').querySelectorAll<SVGGElement>('g.node')))
+      g.classList.toggle('match', set.has(g.dataset.name!));
   };
   const show = () => {
     list.replaceChildren(
