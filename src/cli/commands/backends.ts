@@ -1,13 +1,42 @@
+/**
+ * `fcn backends [--json]`: which TensorFlow.js backends are installed, which start, which one
+ * fcn would choose, and how to get the GPU path.
+ */
 import type { Command } from 'commander';
-import { UserError } from '../../diagnostics/index.js';
 
-/** Placeholder until the 'backends' command lands; replaced by its real implementation. */
+/** Registers `fcn backends`. */
 export function register(program: Command): void {
   program
     .command('backends')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'backends' is not implemented yet", 2);
+    .description('list the TensorFlow.js backends: installed, working, chosen')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { probeBackends, GPU_HINT, WASM_KERNELS } = await import('../../runtime/index.js');
+      const report = await probeBackends();
+      if (options.json) {
+        process.stdout.write(
+          JSON.stringify({ ...report, wasmKernels: Object.keys(WASM_KERNELS), gpu: GPU_HINT }, null, 2) + '\n',
+        );
+        return;
+      }
+      const { default: Table } = await import('cli-table3');
+      const plain = process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
+      const table = new Table({ head: ['backend', 'package', 'installed', 'working', 'chosen', 'note'], ...plain });
+      for (const b of report.backends) {
+        table.push([
+          b.name,
+          b.package,
+          b.installed ? 'yes' : 'no',
+          b.working ? 'yes' : 'no',
+          b.name === report.chosen ? '*' : '',
+          b.reason,
+        ]);
+      }
+      process.stdout.write(`${table.toString()}\n`);
+      process.stdout.write(
+        `chosen: ${report.chosen}${process.env['FCN_BACKEND'] ? ` (FCN_BACKEND=${process.env['FCN_BACKEND']})` : ''}\n`,
+      );
+      process.stdout.write(`kernels fcn adds to wasm: ${Object.keys(WASM_KERNELS).join(', ')}\n`);
+      process.stdout.write(`${GPU_HINT}\n`);
     });
 }

@@ -1,13 +1,49 @@
+/**
+ * `fcn compile NET.fcn -o DIR [--seed S] [--input HxW] [--net NAME] [--backend B]`: compiles a
+ * net to a tfjs model directory (model.json + weights.bin + fcn.json), initialised with the
+ * seeded initialisers and ready to train or load. The directory is written atomically.
+ */
 import type { Command } from 'commander';
-import { UserError } from '../../diagnostics/index.js';
+import { parseInteger, parseSize } from '../errors.js';
 
-/** Placeholder until the 'compile' command lands; replaced by its real implementation. */
+interface CompileOptions {
+  output: string;
+  seed?: string;
+  input?: string;
+  net?: string;
+  backend?: string;
+  verbose?: boolean;
+}
+
+/** Registers `fcn compile`. */
 export function register(program: Command): void {
   program
     .command('compile')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'compile' is not implemented yet", 2);
+    .description('compile a net to an initialised TensorFlow.js model directory')
+    .argument('<file>', 'a .fcn file')
+    .requiredOption('-o, --output <dir>', 'the model directory to write')
+    .option('--seed <n>', 'seed of the weight initialisers', '0')
+    .option('--input <HxW>', 'fix the input size (default: any size, or the size the file declares)')
+    .option('--net <name>', 'which net of the file (default: its last net)')
+    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('-v, --verbose', 'say which backend runs')
+    .action(async (file: string, options: CompileOptions) => {
+      const seed = parseInteger(options.seed ?? '0', '--seed');
+      const input = options.input === undefined ? undefined : parseSize(options.input);
+      const { selectBackend, backendSummary, emitNet, saveModel } = await import('../../runtime/index.js');
+      const report = await selectBackend(options.backend);
+      if (options.verbose) process.stderr.write(backendSummary(report) + '\n');
+      const { model, info } = emitNet(file, {
+        seed,
+        ...(input ? { input } : {}),
+        ...(options.net ? { net: options.net } : {}),
+      });
+      await saveModel(options.output, model, info);
+      const crops = info.crops.map((c) => `${c.name} [${c.offset.join(', ')}]`).join(', ');
+      process.stdout.write(
+        `wrote ${options.output}: net ${info.net}, ${model.countParams().toLocaleString('en-US')} parameters, ` +
+          `outputs ${info.outputs.join(', ')}${crops ? `, crops ${crops}` : ''}\n`,
+      );
+      model.dispose();
     });
 }

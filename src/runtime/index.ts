@@ -1,0 +1,19 @@
+/**
+ * The TensorFlow.js runtime: backends (with the kernels wasm lacks), custom Caffe-semantics
+ * layers, initialisers, the IR → tf.LayersModel emitter, model directories, .npy files,
+ * Caffe's softmax loss and SGD step, inference and timing.
+ */
+export * from './backend.js';
+export * from './bench.js';
+export * from './emit.js';
+export * from './info.js';
+export * from './init.js';
+export * from './kernels/index.js';
+export * from './layers/index.js';
+export * from './loss.js';
+export * from './model-io.js';
+export * from './net.js';
+export * from './npy.js';
+export * from './predict.js';
+export * from './train-step.js';
+export * from './sgd-update.js';

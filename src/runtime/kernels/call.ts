@@ -1,0 +1,48 @@
+/**
+ * Runs backend kernels from inside another kernel. A kernel receives and returns TensorInfos,
+ * not tensors: calling the backend's own kernel functions keeps everything on its heap and
+ * off the gradient tape, and a scope frees the intermediates when the kernel returns.
+ */
+import { getKernel, type KernelBackend, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+
+/** A kernel-call scope: `run` invokes a kernel; `finish` frees every intermediate except the result. */
+export class KernelScope {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(
+    private readonly backend: KernelBackend,
+    private readonly backendName: string,
+    private readonly overrides: Map<string, KernelConfig> = new Map(),
+  ) {}
+
+  /** Runs kernel `name` of this backend (or the saved original of a kernel we replaced); list-input kernels (Concat, AddN) take an array. */
+  run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
+    const config = this.overrides.get(name) ?? getKernel(name, this.backendName);
+    if (!config) throw new Error(`${this.backendName} has no ${name} kernel`);
+    const out = config.kernelFunc({
+      inputs: inputs as Record<string, TensorInfo>,
+      backend: this.backend,
+      attrs: attrs as unknown as NamedAttrMap,
+    }) as TensorInfo;
+    this.made.push(out);
+    return out;
+  }
+
+  /** Frees the intermediates and returns `result` (which must have been made in this scope, or be an input). */
+  finish(result: TensorInfo): TensorInfo {
+    for (const t of this.made) if (t !== result) this.backend.disposeData(t.dataId);
+    this.made.length = 0;
+    return result;
+  }
+
+  /** Frees everything made so far (on a failure path). */
+  abandon(): void {
+    for (const t of this.made) this.backend.disposeData(t.dataId);
+    this.made.length = 0;
+  }
+}
+
+/** Reads an `[h, w]` pair from a scalar-or-pair attribute. */
+export function pair(v: number | [number, number]): [number, number] {
+  return typeof v === 'number' ? [v, v] : v;
+}

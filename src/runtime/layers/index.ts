@@ -1,0 +1,12 @@
+/** The custom tfjs layers behind the emitted models; importing this registers them for loading. */
+export * from './args.js';
+export { ChannelArgmax } from './argmax.js';
+export { CaffeConv, ConvGeometry, type CaffeConvArgs } from './conv.js';
+export { Crop, type CropArgs } from './crop.js';
+export { CaffeDeconv } from './deconv.js';
+export { dilateKernel } from './dilate.js';
+export { CaffeFc, type CaffeFcArgs } from './fc.js';
+export { CaffeLRN, type CaffeLRNArgs } from './lrn.js';
+export { CaffePool, caffeAveDivisors, type CaffePoolArgs } from './pool.js';
+export { CaffeScale } from './scale.js';
+export { EltwiseSum, type EltwiseSumArgs } from './sum.js';

@@ -1,0 +1,52 @@
+/**
+ * From a .fcn file to a model: the front end (resolve → IR → analysis) with its errors turned
+ * into a UserError carrying the diagnostics, then the emitter with the analysis's crop offsets.
+ * Shared by `fcn compile`, `fcn bench`, training and the benchmark scripts.
+ */
+import { existsSync } from 'node:fs';
+import type { Analysis } from '../compiler/analysis/index.js';
+import { compileFile } from '../compiler/compile.js';
+import type { IRGraph } from '../compiler/ir/types.js';
+import type { Pair } from '../compiler/layers/types.js';
+import { hasErrors, UserError } from '../diagnostics/index.js';
+import { emitModel, type EmittedModel } from './emit.js';
+
+export interface NetOptions {
+  /** Which net of the file (default: its last). */
+  net?: string;
+  /** Input size [h, w]: fixes the model's input and sizes the analysis (FLOPs). */
+  input?: Pair;
+}
+
+/** Compiles a .fcn file to its IR and analysis; errors become a UserError with their diagnostics. */
+export function analyzeNet(file: string, options: NetOptions = {}): { ir: IRGraph; analysis: Analysis } {
+  if (!existsSync(file)) throw new UserError(`cannot read '${file}': no such file`, 1);
+  const result = compileFile(file, {
+    ...(options.net ? { net: options.net } : {}),
+    ...(options.input ? { input: options.input } : {}),
+  });
+  if (hasErrors(result.diagnostics) || !result.ir || !result.analysis) {
+    const why = result.ir
+      ? ''
+      : result.nets.length === 0 && !hasErrors(result.diagnostics)
+        ? `'${file}' defines no net`
+        : '';
+    throw new UserError(why, 1, result.diagnostics);
+  }
+  return { ir: result.ir, analysis: result.analysis };
+}
+
+/** Compiles and emits a .fcn file's net, initialised with `seed`. */
+export function emitNet(
+  file: string,
+  options: NetOptions & { seed?: number; init?: boolean } = {},
+): EmittedModel & { analysis: Analysis } {
+  const { ir, analysis } = analyzeNet(file, options);
+  const emitted = emitModel(ir, {
+    offsets: analysis.crops.offsets,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.input ? { inputSize: options.input } : {}),
+    ...(options.init !== undefined ? { init: options.init } : {}),
+  });
+  return { ...emitted, analysis };
+}

@@ -1,0 +1,137 @@
+/**
+ * One training step as Caffe's SGDSolver takes it, for a compiled model:
+ *   forward (training mode), Caffe's softmax loss for each softmax_loss of the net, backward,
+ *   then for each weight with lr multiplier > 0 (sgd_solver.cpp: Regularize,
+ *   ComputeUpdateValue, Blob::Update):
+ *     diff    = grad + weight_decay·decay_mult·w
+ *     history = momentum·history + lr·lr_mult·diff
+ *     w       = w − history
+ * A weight whose lr multiplier is 0 is frozen: no gradient is computed for it and it is never
+ * written, so it stays bit-identical. The momentum history is the optimizer state a
+ * checkpoint saves (`state()` / `restore()`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelInfo, ModelParam } from './info.js';
+import { softmaxLoss } from './loss.js';
+import { sgdUpdate } from './sgd-update.js';
+
+export interface SgdSettings {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+/** What a checkpoint needs to resume exactly: the iteration and the momentum history by weight name. */
+export interface TrainerState {
+  iteration: number;
+  history: tf.NamedTensorMap;
+}
+
+interface Slot {
+  param: ModelParam;
+  variable: tf.Variable;
+  history: tf.Variable;
+}
+
+/** Model inputs by input name, labels by label-input name. */
+export interface Batch {
+  inputs: Record<string, tf.Tensor4D>;
+  labels: Record<string, tf.Tensor>;
+}
+
+export class Trainer {
+  private readonly slots: Slot[] = [];
+  iteration = 0;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly info: ModelInfo,
+    readonly settings: SgdSettings,
+  ) {
+    if (!info.losses.length) throw new Error(`net ${info.net} has no softmax_loss to train`);
+    const byName = new Map(info.params.map((p) => [p.name, p]));
+    for (const layer of model.layers) {
+      for (const lv of layer.weights) {
+        const param = byName.get(lv.originalName);
+        if (!param || param.lr === 0) continue;
+        const variable = lv.read() as tf.Variable;
+        const zeros = tf.zerosLike(variable);
+        this.slots.push({ param, variable, history: tf.variable(zeros, false) });
+        zeros.dispose(); // the variable holds its own reference
+      }
+    }
+  }
+
+  /** Names of the weights this trainer updates (lr multiplier > 0). */
+  get trainable(): string[] {
+    return this.slots.map((s) => s.param.name);
+  }
+
+  /** The total loss of a batch in training mode, without updating anything. */
+  loss(batch: Batch, training = true): tf.Scalar {
+    return tf.tidy(() => {
+      const feeds = this.info.inputs.map((i) => {
+        const t = batch.inputs[i.name];
+        if (!t) throw new Error(`no data for input ${i.name}`);
+        return t;
+      });
+      const out = this.model.apply(feeds.length === 1 ? feeds[0]! : feeds, { training });
+      const outs = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+      let total: tf.Scalar = tf.scalar(0);
+      for (const l of this.info.losses) {
+        const scores = outs[this.info.outputs.indexOf(l.score)] as tf.Tensor4D;
+        const labels = batch.labels[l.label];
+        if (!labels) throw new Error(`no labels for ${l.label}`);
+        total = tf.add(total, softmaxLoss(scores, labels, l));
+      }
+      return total;
+    });
+  }
+
+  /** One SGD step; returns the loss before the update. `lr` overrides the base rate (for a schedule). */
+  step(batch: Batch, lr = this.settings.lr): number {
+    const vars = this.slots.map((s) => s.variable);
+    const { value, grads } = tf.variableGrads(() => this.loss(batch), vars);
+    // One weight at a time, freeing as we go: a tidy around all of them would hold every
+    // temporary of a 134M-parameter net at once, which wasm's 4 GB heap cannot.
+    for (const s of this.slots) this.update(s, grads[s.variable.name]!, lr);
+    const loss = value.dataSync()[0]!;
+    value.dispose();
+    this.iteration++;
+    return loss;
+  }
+
+  /** Caffe's update of one weight; consumes `grad`. */
+  private update(s: Slot, grad: tf.Tensor, lr: number): void {
+    const f = Math.fround;
+    // Caffe's local_rate and local_decay are float products of float settings.
+    const rate = f(f(lr) * f(s.param.lr));
+    const decay = f(f(this.settings.weightDecay) * f(s.param.decay));
+    sgdUpdate(s.variable, s.history, grad, { rate, decay, momentum: f(this.settings.momentum) });
+  }
+
+  /** A copy of the optimizer state (the caller disposes the tensors). */
+  state(): TrainerState {
+    const history: tf.NamedTensorMap = {};
+    for (const s of this.slots) history[s.param.name] = tf.clone(s.history);
+    return { iteration: this.iteration, history };
+  }
+
+  /** Restores a state saved by `state()`; every updated weight must have its history. */
+  restore(state: TrainerState): void {
+    for (const s of this.slots) {
+      const h = state.history[s.param.name];
+      if (!h) throw new Error(`the saved optimizer state has no history for ${s.param.name}`);
+      if (!tf.util.arraysEqual(h.shape, s.history.shape))
+        throw new Error(`history for ${s.param.name} has shape [${h.shape}], expected [${s.history.shape}]`);
+      s.history.assign(h);
+    }
+    this.iteration = state.iteration;
+  }
+
+  /** Frees the optimizer state. */
+  dispose(): void {
+    for (const s of this.slots) s.history.dispose();
+    this.slots.length = 0;
+  }
+}

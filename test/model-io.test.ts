@@ -1,0 +1,125 @@
+/**
+ * Model directories: save → load gives the same graph, weights and predictions, with fcn.json
+ * intact; the directory is replaced atomically; bad directories are user errors. Also the
+ * .npy reader/writer.
+ */
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../src/compiler/analysis/index.js';
+import { UserError } from '../src/diagnostics/index.js';
+import { emitModel } from '../src/runtime/emit.js';
+import { loadModel, saveModel } from '../src/runtime/model-io.js';
+import { decodeNpy, encodeNpy, readNpy, writeNpy } from '../src/runtime/npy.js';
+import { Rng } from '../src/data/random.js';
+import { toyFcn } from './helpers/toy-fcn.js';
+import { randn, useWasm } from './helpers/tf.js';
+
+let dir: string;
+
+test.before(async () => {
+  await useWasm();
+  dir = mkdtempSync(join(tmpdir(), 'fcn-model-io-'));
+});
+
+test.after.always(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a saved model loads back with the same layers, weights, predictions and info', async (t) => {
+  const ir = toyFcn();
+  const { model, info } = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 5 });
+  const out = join(dir, 'toy');
+  await saveModel(out, model, info);
+  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+  t.is(json.format, 'layers-model');
+  t.deepEqual(json.weightsManifest[0].paths, ['./weights.bin']);
+
+  const loaded = await loadModel(out);
+  t.deepEqual(loaded.info, JSON.parse(JSON.stringify(info)));
+  t.deepEqual(
+    loaded.model.layers.map((l) => [l.name, l.getClassName()]),
+    model.layers.map((l) => [l.name, l.getClassName()]),
+  );
+  const a = model.getWeights();
+  const b = loaded.model.getWeights();
+  t.is(a.length, b.length);
+  a.forEach((w, i) => t.deepEqual(b[i]!.dataSync(), w.dataSync(), model.weights[i]!.originalName));
+  const x = randn([1, 21, 19, 3], new Rng(2));
+  t.deepEqual((loaded.model.predict(x) as tf.Tensor).dataSync(), (model.predict(x) as tf.Tensor).dataSync());
+  loaded.model.dispose();
+  model.dispose();
+});
+
+test('saving again replaces the directory as a whole', async (t) => {
+  const ir = toyFcn();
+  const out = join(dir, 'again');
+  const first = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 1 });
+  await saveModel(out, first.model, first.info);
+  writeFileSync(join(out, 'stray.txt'), 'left over');
+  const second = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 2 });
+  await saveModel(out, second.model, second.info);
+  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  t.is((await loadModel(out)).info.seed, 2);
+  t.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('.')),
+    [],
+    'no temporary directories left',
+  );
+  first.model.dispose();
+  second.model.dispose();
+});
+
+test('loading a directory without a model is a user error naming the file', async (t) => {
+  const err = await t.throwsAsync(loadModel(join(dir, 'nope')), { instanceOf: UserError });
+  t.regex(err!.message, /nope\/model\.json: cannot read the model .*no such file/);
+});
+
+test('.npy round trip: float32, C order, 64-byte aligned header', async (t) => {
+  const data = Float32Array.from([1.5, -2, 3.25, 0, 1e-30, -7]);
+  const bytes = encodeNpy(data, [3, 1, 2]);
+  t.is(bytes.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+  const headerLen = bytes.readUInt16LE(8);
+  t.is((10 + headerLen) % 64, 0);
+  t.regex(
+    bytes.subarray(10, 10 + headerLen).toString('latin1'),
+    /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(3, 1, 2\), \} *\n$/,
+  );
+  t.deepEqual(decodeNpy(bytes), { shape: [3, 1, 2], data });
+  const file = join(dir, 'a.npy');
+  await writeNpy(file, data, [6]);
+  t.deepEqual(await readNpy(file), { shape: [6], data });
+});
+
+test('.npy reader converts other dtypes and refuses Fortran order and big-endian data', (t) => {
+  const make = (descr: string, shape: string, body: Buffer, fortran = false): Buffer => {
+    const header =
+      `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`.padEnd(117, ' ') +
+      '\n';
+    const head = Buffer.alloc(10);
+    Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+    head.writeUInt16LE(header.length, 8);
+    return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
+  };
+  const f8 = Buffer.alloc(16);
+  f8.writeDoubleLE(0.5, 0);
+  f8.writeDoubleLE(-3, 8);
+  t.deepEqual(decodeNpy(make('<f8', '(2,)', f8)), { shape: [2], data: Float32Array.from([0.5, -3]) });
+  t.deepEqual(decodeNpy(make('|u1', '(1, 3)', Buffer.from([0, 7, 255]))).data, Float32Array.from([0, 7, 255]));
+  t.throws(() => decodeNpy(make('<f4', '(1,)', Buffer.alloc(4), true), 'x.npy'), {
+    instanceOf: UserError,
+    message: /x\.npy: .*Fortran order/,
+  });
+  t.throws(() => decodeNpy(make('>f4', '(1,)', Buffer.alloc(4)), 'x.npy'), {
+    instanceOf: UserError,
+    message: /big-endian/,
+  });
+  t.throws(() => decodeNpy(make('<f4', '(4,)', Buffer.alloc(4)), 'x.npy'), {
+    instanceOf: UserError,
+    message: /needs 4/,
+  });
+  t.throws(() => decodeNpy(Buffer.from('hello'), 'x.npy'), { instanceOf: UserError, message: /bad magic/ });
+});
