@@ -109,10 +109,11 @@ test('a label out of range exits 1 naming the file', async (t) => {
   t.is(stderr, `fcn: ${join(demo, 'label.png')}: pixel (1, 0) has label 15, outside [0, 10) and not 255 (void)\n`);
 });
 
-test('model mode is not available yet: exit 2 saying it needs a model directory', async (t) => {
+test('model mode names a missing run directory (exit 1); no model and no --pred is misuse (exit 2)', async (t) => {
   const model = await fcn('eval', 'runs/x', '--data', 'data', '--split', 'val');
-  t.is(model.code, 2);
-  t.regex(model.stderr, /needs a model directory/);
+  t.is(model.code, 1);
+  t.regex(model.stderr, /runs\/x: no such run or model directory/);
+  t.notRegex(model.stderr, /\n\s+at /);
   const bare = await fcn('eval');
   t.is(bare.code, 2);
   t.regex(bare.stderr, /needs a model directory/);

@@ -42,6 +42,13 @@ async function prepareOut(out: string): Promise<void> {
   await rm(join(out, 'run'), { recursive: true, force: true });
 }
 
+/** Claims the output directory before anything is written, so that a rerun after an interruption may replace it. */
+async function claimOut(out: string): Promise<void> {
+  await prepareOut(out);
+  const { writeFileAtomic } = await import('../../util/index.js');
+  await writeFileAtomic(join(out, MARKER), JSON.stringify({ status: 'running' }) + '\n');
+}
+
 function step(n: number, text: string): void {
   process.stderr.write(`[${n}/4] ${text}\n`);
 }
@@ -68,7 +75,7 @@ export function register(program: Command): void {
       const out = flags.out;
       const dataDir = join(out, 'data');
       const runDir = join(out, 'run');
-      await prepareOut(out);
+      await claimOut(out);
 
       const { SYNTH_DEFAULTS, writeSynthDataset } = await import('../../data/index.js');
       const { startProgress } = await import('../progress.js');

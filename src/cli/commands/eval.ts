@@ -16,6 +16,7 @@ interface EvalFlags {
   classes?: string;
   data?: string;
   split: string;
+  backend?: string;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--classes <n>', 'number of classes (labels 255 are void and ignored)')
     .option('--data <dir>', 'dataset in the VOC layout (model mode)')
     .option('--split <name>', 'dataset split to score (model mode)', 'val')
+    .option('--backend <name>', 'node-gpu, node, wasm or cpu (model mode; default: the best that works)')
     .option('--json', 'print the scores as JSON')
     .action(async (model: string | undefined, flags: EvalFlags) => {
       const result = model === undefined ? await evaluateFiles(flags) : await evaluateModel(model, flags);
@@ -72,22 +74,31 @@ async function evaluateFiles(flags: EvalFlags): Promise<Scored> {
   }
 }
 
-// ─── Model mode ──────────────────────────────────────────────────────────────────────────
-// `fcn eval RUN|MODEL_DIR --data DIR --split val [--json]` belongs to the training work: it
-// loads the model, runs it over `VocDataset.open(data, { split, classes })` (src/data/voc.ts),
-// and passes each image's (label, argmax prediction) to `Confusion.add`, or a list of them to
-// `scoreLabelPairs` (src/eval/score.ts); then it returns { result, names } like evaluateFiles
-// (names from the model, or `readSynthManifest(data)` for `fcn synth` datasets). Until then:
-/** Model mode: scores a trained model on a dataset split. Not available yet. */
+/**
+ * Model mode: scores a model on a dataset split. RUN is a training run (its final model, or
+ * its last checkpoint if it never finished); MODEL_DIR a model directory (fcn compile/train).
+ */
 async function evaluateModel(model: string, flags: EvalFlags): Promise<Scored> {
-  void flags;
-  throw new UserError(
-    `fcn eval ${model}: scoring a model needs a model directory written by 'fcn train', and model evaluation is not available in this build yet; ` +
-      'score prediction files with --pred FILE|DIR --gt FILE|DIR --classes N',
-    2,
-  );
+  if (flags.pred !== undefined || flags.gt !== undefined)
+    throw new UserError('give a model directory or --pred/--gt files, not both', 2);
+  if (flags.data === undefined)
+    throw new UserError(`fcn eval ${model} needs --data DIR (a dataset in the VOC layout) to score the model on`, 2);
+  const { selectBackend, loadModel } = await import('../../runtime/index.js');
+  const { classNamesFor, evaluateModel: score, openSplit, resolveModelDir } = await import('../../train/index.js');
+  const { dir, note } = resolveModelDir(model);
+  if (note) process.stderr.write(`fcn eval: ${note}\n`);
+  await selectBackend(flags.backend);
+  const loaded = await loadModel(dir);
+  const dataset = await openSplit(flags.data, flags.split, loaded.info.classes);
+  const progress = await startProgress(dataset.length, 'images');
+  try {
+    const result = await score(loaded.model, loaded.info, dataset, (done) => progress.update(done));
+    return { result, names: await classNamesFor(flags.data, loaded.info.classes) };
+  } finally {
+    progress.stop();
+    loaded.model.dispose();
+  }
 }
-// ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** Prints the scores: JSON on stdout with --json, otherwise a table. */
 async function printResult(result: EvalResult, names: readonly string[] | undefined, json: boolean): Promise<void> {

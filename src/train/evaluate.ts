@@ -1,0 +1,72 @@
+/**
+ * Scoring a model on a dataset split: each image through the net (inference mode), the
+ * argmax of its scores against the label, accumulated in one confusion matrix with the
+ * reference scoring (src/eval). Training's periodic validation, `fcn eval RUN` and the demo
+ * all score through here, so they agree to the pixel.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { VocDataset, Sample } from '../data/index.js';
+import { Confusion, computeMetrics, type EvalResult } from '../eval/index.js';
+import { scoreOutput, type ModelInfo } from '../runtime/index.js';
+
+/** How many same-size images go through the net at once (bounds memory; VOC sizes vary anyway). */
+const EVAL_BATCH = 16;
+
+/** The net's input name, checked: scoring feeds one image input. */
+function imageInput(info: ModelInfo): ModelInfo['inputs'][number] {
+  if (info.inputs.length !== 1)
+    throw new Error(`net ${info.net} has ${info.inputs.length} image inputs; scoring feeds one`);
+  return info.inputs[0]!;
+}
+
+/** Label maps (argmax over classes) of a batch of same-size samples. */
+export function predictLabels(model: tf.LayersModel, info: ModelInfo, samples: readonly Sample[]): Uint8Array[] {
+  const { height, width, channels } = samples[0]!;
+  const images = new Float32Array(samples.length * height * width * channels);
+  samples.forEach((s, i) => images.set(s.image, i * s.image.length));
+  const index = info.outputs.indexOf(scoreOutput(info));
+  const labels = tf.tidy(() => {
+    const out = model.predict(tf.tensor4d(images, [samples.length, height, width, channels]));
+    const scores = (Array.isArray(out) ? out[index]! : out) as tf.Tensor4D;
+    const [, h, w] = scores.shape;
+    if (h !== height || w !== width)
+      throw new Error(
+        `the net's scores are ${h}x${w} for a ${height}x${width} input; a segmentation net must crop to its input`,
+      );
+    return tf.argMax(scores, -1).dataSync() as Int32Array;
+  });
+  const size = height * width;
+  return samples.map((_, i) => Uint8Array.from(labels.subarray(i * size, (i + 1) * size)));
+}
+
+/** Scores `model` on every image of `dataset`; `onImage` hears how many are done. */
+export async function evaluateModel(
+  model: tf.LayersModel,
+  info: ModelInfo,
+  dataset: VocDataset,
+  onImage?: (done: number) => void,
+): Promise<EvalResult> {
+  const input = imageInput(info);
+  const preprocess = { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
+  const confusion = new Confusion(info.classes);
+  let done = 0;
+  let group: Sample[] = [];
+  const flush = (): void => {
+    if (!group.length) return;
+    predictLabels(model, info, group).forEach((pred, i) =>
+      confusion.add(group[i]!.label, pred, dataset.labelPath(group[i]!.id)),
+    );
+    done += group.length;
+    group = [];
+    onImage?.(done);
+  };
+  for (const id of dataset.ids) {
+    const sample = await dataset.sample(id, preprocess);
+    const first = group[0];
+    if (first && (first.height !== sample.height || first.width !== sample.width)) flush();
+    group.push(sample);
+    if (group.length === EVAL_BATCH) flush();
+  }
+  flush();
+  return { images: dataset.length, confusion, metrics: computeMetrics(confusion) };
+}

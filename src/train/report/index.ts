@@ -1,0 +1,3 @@
+export * from './curve.js';
+export * from './html.js';
+export * from './overlay.js';

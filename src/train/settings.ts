@@ -1,0 +1,118 @@
+/**
+ * A training run's settings: the net's `solver { }` section gives the defaults, flags
+ * override them, and a few fallbacks fill what neither says. The resolved settings are saved
+ * in every checkpoint, so `--resume` continues with exactly the same ones.
+ */
+import type { Pair } from '../compiler/layers/types.js';
+import type { SolverSettings } from '../compiler/resolve/types.js';
+import { UserError } from '../diagnostics/index.js';
+
+/** Everything that decides what a run computes (so two runs with equal settings are equal). */
+export interface TrainSettings {
+  /** Base learning rate (fixed, as the reference solvers use it). */
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  /** Images per step. */
+  batch: number;
+  /** Total number of steps. */
+  iters: number;
+  /** Evaluate on the val split (and checkpoint) every this many steps; 0: only at the end. */
+  evalEvery: number;
+  /** Seeds the data order and the augmentations (and the initial weights of a .fcn net). */
+  seed: number;
+  /** Mirror training images left-right at random. */
+  flip: boolean;
+  /** Random crops of this [h, w] (needed to batch images of different sizes). */
+  crop?: Pair;
+  trainSplit: string;
+  /** The split evaluated during training; absent when the dataset has none. */
+  valSplit?: string;
+}
+
+/** Values given on the command line (undefined = not given). */
+export interface SettingOverrides {
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  batch?: number;
+  iters?: number;
+  epochs?: number;
+  evalEvery?: number;
+  seed?: number;
+  flip?: boolean;
+  crop?: Pair;
+  trainSplit?: string;
+  valSplit?: string;
+}
+
+/** What applies when neither the flags nor the net's solver section say (Caffe's usual values; batch 1 as the paper trains). */
+export const FALLBACK_SETTINGS = { momentum: 0.9, weightDecay: 5e-4, batch: 1, epochs: 1, seed: 0 } as const;
+
+/** How many evaluations a run gets when --eval-every is not given. */
+export const DEFAULT_EVALUATIONS = 10;
+
+/**
+ * Resolves a run's settings: flags, then the net's solver section, then the fallbacks.
+ * `itersPerEpoch(batch)` converts epochs to steps. A missing learning rate is an error:
+ * it depends too much on the net to guess.
+ */
+export function resolveSettings(
+  solver: SolverSettings,
+  flags: SettingOverrides,
+  itersPerEpoch: (batch: number) => number,
+): TrainSettings {
+  const lr = flags.lr ?? solver.lr;
+  if (lr === undefined)
+    throw new UserError('no learning rate: give --lr, or write one in the net (solver { lr: … })', 2);
+  const batch = flags.batch ?? solver.batch ?? FALLBACK_SETTINGS.batch;
+  const epochs = flags.epochs ?? (flags.iters === undefined ? solver.epochs : undefined);
+  const iters =
+    flags.iters ??
+    (epochs !== undefined ? epochs * itersPerEpoch(batch) : undefined) ??
+    solver.iters ??
+    FALLBACK_SETTINGS.epochs * itersPerEpoch(batch);
+  const settings: TrainSettings = {
+    lr,
+    momentum: flags.momentum ?? solver.momentum ?? FALLBACK_SETTINGS.momentum,
+    weightDecay: flags.weightDecay ?? solver.weightDecay ?? FALLBACK_SETTINGS.weightDecay,
+    batch,
+    iters,
+    evalEvery: flags.evalEvery ?? Math.max(1, Math.ceil(iters / DEFAULT_EVALUATIONS)),
+    seed: flags.seed ?? solver.seed ?? FALLBACK_SETTINGS.seed,
+    flip: flags.flip ?? true,
+    trainSplit: flags.trainSplit ?? 'train',
+    ...(flags.crop ? { crop: flags.crop } : {}),
+    ...(flags.valSplit !== undefined ? { valSplit: flags.valSplit } : {}),
+  };
+  checkSettings(settings);
+  return settings;
+}
+
+/** Rejects settings no run can use; misuse errors name the flag. */
+export function checkSettings(s: TrainSettings): void {
+  if (!(s.lr > 0)) throw new UserError(`--lr must be positive, got ${s.lr}`, 2);
+  if (!(s.momentum >= 0 && s.momentum < 1)) throw new UserError(`--momentum must be in [0, 1), got ${s.momentum}`, 2);
+  if (!(s.weightDecay >= 0)) throw new UserError(`--weight-decay must be ≥ 0, got ${s.weightDecay}`, 2);
+  if (!Number.isInteger(s.batch) || s.batch < 1)
+    throw new UserError(`--batch must be a positive integer, got ${s.batch}`, 2);
+  if (!Number.isInteger(s.iters) || s.iters < 1)
+    throw new UserError(`--iters must be a positive integer, got ${s.iters}`, 2);
+}
+
+/** The settings as the log and summary print them (snake_case, as the .fcn solver section spells them). */
+export function settingsToJson(s: TrainSettings): Record<string, unknown> {
+  return {
+    lr: s.lr,
+    momentum: s.momentum,
+    weight_decay: s.weightDecay,
+    batch: s.batch,
+    iters: s.iters,
+    eval_every: s.evalEvery,
+    seed: s.seed,
+    flip: s.flip,
+    crop: s.crop ?? null,
+    train_split: s.trainSplit,
+    val_split: s.valSplit ?? null,
+  };
+}
