@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
 import { registerWasmKernels } from './kernels/index.js';
+import { hookWasmAllocator } from './wasm-allocator.js';
+import type { HeapBackend } from './wasm-heap.js';
 
 /** The backends fcn knows, in order of preference. */
 export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -75,6 +77,7 @@ async function tryBackend(name: BackendName): Promise<string> {
       wasm.setWasmPaths(wasmDistDir());
       registerWasmKernels();
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      hookWasmAllocator(tf.backend() as unknown as HeapBackend);
       return 'wasm';
     }
     case 'cpu':

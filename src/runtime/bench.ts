@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
 import type { ModelInfo } from './info.js';
 import { Trainer } from './train-step.js';
+import { wasmHeapBytes } from './wasm-heap.js';
 
 export interface BenchOptions {
   input: Pair;
@@ -17,6 +18,14 @@ export interface BenchOptions {
 export interface BenchTimes {
   forward_ms: number;
   train_step_ms?: number;
+  /** The wasm heap's high-water mark in MB (it never shrinks); absent on other backends. */
+  heap_mb?: number;
+}
+
+/** The wasm heap's size in MB, when the backend is wasm. */
+function heapMb(): { heap_mb?: number } {
+  const bytes = wasmHeapBytes();
+  return bytes === undefined ? {} : { heap_mb: Math.round(bytes / 2 ** 20) };
 }
 
 /** The median of a list of numbers. */
@@ -63,7 +72,7 @@ export async function benchModel(model: tf.LayersModel, info: ModelInfo, options
   });
   if (!trainer) {
     tf.dispose(feeds);
-    return { forward_ms };
+    return { forward_ms, ...heapMb() };
   }
   const labels = randomLabels(model, info, feed);
   const train_step_ms = await timeRuns(runs, async () => {
@@ -71,7 +80,7 @@ export async function benchModel(model: tf.LayersModel, info: ModelInfo, options
   });
   trainer.dispose();
   tf.dispose([...feeds, ...Object.values(labels)]);
-  return { forward_ms, train_step_ms };
+  return { forward_ms, train_step_ms, ...heapMb() };
 }
 
 function randomLabels(

@@ -4,6 +4,7 @@
  * Caffe's softmax loss and SGD step, inference and timing.
  */
 export * from './backend.js';
+export * from './backprop.js';
 export * from './bench.js';
 export * from './emit.js';
 export * from './info.js';
@@ -17,3 +18,5 @@ export * from './npy.js';
 export * from './predict.js';
 export * from './train-step.js';
 export * from './sgd-update.js';
+export * from './wasm-allocator.js';
+export * from './wasm-heap.js';

@@ -3,12 +3,15 @@
  *   diff    = local_decay·w + grad           (Regularize: caffe_axpy)
  *   history = local_rate·diff + momentum·history   (ComputeUpdateValue: caffe_cpu_axpby)
  *   w       = w − history                    (Blob::Update)
- * Two implementations with identical results: tensor ops, and on wasm a loop over the heap
- * that allocates only the new history and the new weight. The loop matters for big nets:
- * tensor ops need two or three weight-sized temporaries, and for VGG's 400 MB fc6 that is
- * more than wasm's 4 GB heap has left during training.
+ * Two implementations with identical results: tensor ops, and on wasm one loop over the heap
+ * that writes the history and the weight in place, as Caffe does. In place matters for big
+ * nets: a VGG FCN's weights and momentum are 1 GB, and allocating them anew every step
+ * fragments wasm's 4 GB heap until a 400 MB fc6 block no longer fits. When another tensor
+ * shares a buffer (a checkpoint's clone of the history, weights copied between models), that
+ * one is written to a new buffer instead, so nothing outside the trainer ever changes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocateTensor, dropPackedWeights, heapBackend, ownsData, type HeapBackend } from './wasm-heap.js';
 
 export interface SgdCoefficients {
   /** local_rate = lr · lr_mult, as a float32. */
@@ -18,15 +21,10 @@ export interface SgdCoefficients {
   momentum: number;
 }
 
-/** The wasm backend's heap access (the subset used here). */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-/** Updates `variable` and `history` in place of their old values; disposes `grad`. */
+/** Updates `variable` and `history` (in place on wasm when they share their memory with nothing); disposes `grad`. */
 export function sgdUpdate(variable: tf.Variable, history: tf.Variable, grad: tf.Tensor, c: SgdCoefficients): void {
-  if (tf.getBackend() === 'wasm') heapUpdate(variable, history, grad, c);
+  const backend = heapBackend();
+  if (backend) heapUpdate(backend, variable, history, grad, c);
   else tensorUpdate(variable, history, grad, c);
 }
 
@@ -49,38 +47,53 @@ function tensorUpdate(variable: tf.Variable, history: tf.Variable, grad: tf.Tens
   weight.dispose();
 }
 
-/** A new float32 tensor on the wasm heap, contents unset. */
-function allocate(backend: HeapBackend, shape: number[]): tf.Tensor {
-  const info = backend.makeOutput(shape, 'float32');
-  return tf.engine().makeTensorFromTensorInfo(info, backend as unknown as tf.KernelBackend);
+/** The tensor to write `v`'s new value into: `v` itself, or a new buffer when `v`'s memory is shared. */
+function target(backend: HeapBackend, v: tf.Variable): tf.Tensor {
+  return ownsData(backend, v) ? v : allocateTensor(backend, v.shape);
 }
 
-function heapUpdate(variable: tf.Variable, history: tf.Variable, grad: tf.Tensor, c: SgdCoefficients): void {
+/** Makes `v` hold `written` (a no-op when it was written in place) and drops the packed copies of its old values. */
+function commit(backend: HeapBackend, v: tf.Variable, written: tf.Tensor): void {
+  if (written === v) dropPackedWeights(backend, v);
+  else {
+    v.assign(written); // disposing the old buffer drops its packed copies
+    written.dispose();
+  }
+}
+
+function heapUpdate(
+  backend: HeapBackend,
+  variable: tf.Variable,
+  history: tf.Variable,
+  grad: tf.Tensor,
+  c: SgdCoefficients,
+): void {
   const f = Math.fround;
-  const backend = tf.backend() as unknown as HeapBackend;
   const [rate, decay, momentum] = [f(c.rate), f(c.decay), f(c.momentum)];
-  const next = allocate(backend, variable.shape);
+  const hOut = target(backend, history);
+  const wOut = target(backend, variable);
   // Views only after allocating: a heap growth detaches earlier ones.
-  {
-    const w = backend.typedArrayFromHeap(variable);
-    const g = backend.typedArrayFromHeap(grad);
-    const h = backend.typedArrayFromHeap(history);
-    const out = backend.typedArrayFromHeap(next);
-    for (let i = 0; i < out.length; i++) {
-      const d = decay === 0 ? g[i]! : f(f(decay * w[i]!) + g[i]!);
-      out[i] = f(f(rate * d) + f(momentum * h[i]!));
+  const w = backend.typedArrayFromHeap(variable);
+  const g = backend.typedArrayFromHeap(grad);
+  const h = backend.typedArrayFromHeap(history);
+  const hNew = backend.typedArrayFromHeap(hOut);
+  const wNew = backend.typedArrayFromHeap(wOut);
+  // Element i reads w[i] and h[i] before writing them, so in place and out of place agree.
+  if (decay === 0) {
+    for (let i = 0; i < w.length; i++) {
+      const hi = f(f(rate * g[i]!) + f(momentum * h[i]!));
+      hNew[i] = hi;
+      wNew[i] = f(w[i]! - hi);
+    }
+  } else {
+    for (let i = 0; i < w.length; i++) {
+      const wi = w[i]!;
+      const hi = f(f(rate * f(f(decay * wi) + g[i]!)) + f(momentum * h[i]!));
+      hNew[i] = hi;
+      wNew[i] = f(wi - hi);
     }
   }
   grad.dispose();
-  history.assign(next);
-  next.dispose();
-  const weight = allocate(backend, variable.shape);
-  {
-    const w = backend.typedArrayFromHeap(variable);
-    const h = backend.typedArrayFromHeap(history);
-    const out = backend.typedArrayFromHeap(weight);
-    for (let i = 0; i < out.length; i++) out[i] = f(w[i]! - h[i]!);
-  }
-  variable.assign(weight);
-  weight.dispose();
+  commit(backend, history, hOut);
+  commit(backend, variable, wOut);
 }

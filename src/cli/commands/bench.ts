@@ -2,10 +2,12 @@
  * `fcn bench NET.fcn|MODEL_DIR --input HxW [--train] [--backend B] [--runs N] [--json]`: the
  * median forward time (and with --train the median SGD step) after a warm-up, the throughput
  * in GFLOP/s from the compiler's FLOP count, and the backend.
- * `--json` prints {"forward_ms", "train_step_ms" (with --train), "backend", "input", "gflops"}.
+ * `--json` prints {"forward_ms", "train_step_ms" (with --train), "backend", "input", "gflops", "heap_mb"};
+ * heap_mb is the wasm heap's high-water mark (null on other backends), the memory a run needs.
  */
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
+import { UserError } from '../../diagnostics/index.js';
 import { parseInteger, parseSize } from '../errors.js';
 
 interface BenchCliOptions {
@@ -59,11 +61,17 @@ export function register(program: Command): void {
         flops = net.analysis.cost.total.flops;
         emitted = net;
       }
-      const times = await runtime.benchModel(emitted.model, emitted.info, {
-        input,
-        runs,
-        ...(options.train ? { train: true } : {}),
-      });
+      let times: import('../../runtime/index.js').BenchTimes;
+      try {
+        times = await runtime.benchModel(emitted.model, emitted.info, {
+          input,
+          runs,
+          ...(options.train ? { train: true } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof runtime.WasmHeapError)) throw e;
+        throw new UserError(`${e.message}; try a smaller --input, or a backend without the 4 GB limit`, 1);
+      }
       const gflops = flops === null ? null : flops / 1e9 / (times.forward_ms / 1000);
       const result = {
         net: emitted.info.net,
@@ -74,6 +82,7 @@ export function register(program: Command): void {
         gflops: gflops === null ? null : round(gflops),
         flops,
         runs,
+        heap_mb: times.heap_mb ?? null,
       };
       if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
       else {
@@ -82,7 +91,8 @@ export function register(program: Command): void {
           `${result.net} at ${size} on ${report.chosen} (median of ${runs} after a warm-up)\n` +
             `  forward     ${result.forward_ms.toFixed(1)} ms` +
             (flops === null ? '\n' : `  ${result.gflops!.toFixed(2)} GFLOP/s  (${(flops / 1e9).toFixed(2)} GFLOP)\n`) +
-            (result.train_step_ms !== undefined ? `  train step  ${result.train_step_ms.toFixed(1)} ms\n` : ''),
+            (result.train_step_ms !== undefined ? `  train step  ${result.train_step_ms.toFixed(1)} ms\n` : '') +
+            (result.heap_mb !== null ? `  wasm heap   ${result.heap_mb} MB (high-water mark)\n` : ''),
         );
       }
       emitted.model.dispose();

@@ -6,6 +6,8 @@
  * Read the input with channels as the batch ([Cin, H, W, N]) and the output gradient as a
  * filter ([Ho, Wo, N, Cout]): a forward conv with dilation s, stride 1 and the same pad gives
  * [Cin, ≥kh, ≥kw, Cout]; cropped to the kernel and transposed back it is dW.
+ * Layers whose filter outweighs their activations (fc6) use one matrix product (im2col.ts),
+ * and stride-1 layers with many channels one product per kernel tap (filter-grad-taps.ts).
  */
 import {
   backend_util,
@@ -16,6 +18,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { KernelScope, pair } from './call.js';
+import { filterGradByTaps, preferTapProducts } from './filter-grad-taps.js';
 import { filterGradByMatmul, preferMatmul } from './im2col.js';
 
 /** Makes the kernel config for `backendName` (whose Conv2D, Transpose and Slice it uses). */
@@ -44,6 +47,7 @@ export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
     const scope = new KernelScope(backend as KernelBackend, backendName);
     try {
       if (preferMatmul(filterShape, x.shape, dy.shape)) return scope.finish(filterGradByMatmul(scope, x, dy, info));
+      if (preferTapProducts(info)) return scope.finish(filterGradByTaps(scope, x, dy, info));
       const xt = scope.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
       const dyt = scope.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
       const full = scope.run(

@@ -5,20 +5,27 @@
  * LRNGrad, Slice, PadV2, Concat, OneHot, …) is native and agrees.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { registerReluGrad } from './relu-grad.js';
 
 export { KernelScope } from './call.js';
+export { conv2DConfig } from './conv2d.js';
 export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+export { preferTapProducts } from './filter-grad-taps.js';
 export { identityConfig } from './identity.js';
-export { preferMatmul } from './im2col.js';
+export { LARGE_FILTER, preferMatmul, preferMatmulForward } from './im2col.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';
+export { reluGradFromOutput } from './relu-grad.js';
 
 /** Names of the kernels fcn registers on wasm, and why. */
 export const WASM_KERNELS: Record<string, string> = {
+  Conv2D:
+    'wrapped: filters of 32 MB and more (fc6, fc7) run as chunked matrix products, so XNNPack never packs a 400 MB filter',
   Conv2DBackpropFilter: 'missing on wasm: conv filter gradients (also the filter gradient of deconvolution)',
   Conv2DBackpropInput:
     'replaced: the native one is plain loops (~4 GFLOP/s); rebuilt on XNNPack Conv2D (deconv forward, conv input gradients)',
@@ -34,6 +41,11 @@ export function registerWasmKernels(): void {
   const original: KernelConfig | undefined = getKernel('Conv2DBackpropInput', 'wasm');
   if (original) unregisterKernel('Conv2DBackpropInput', 'wasm');
   registerKernel(conv2DBackpropInputConfig('wasm', original));
+  const conv = getKernel('Conv2D', 'wasm');
+  if (conv) {
+    unregisterKernel('Conv2D', 'wasm');
+    registerKernel(conv2DConfig('wasm', conv));
+  }
   if (!getKernel('Conv2DBackpropFilter', 'wasm')) registerKernel(conv2DBackpropFilterConfig('wasm'));
   if (getKernel('MaxPoolGrad', 'wasm')) unregisterKernel('MaxPoolGrad', 'wasm');
   registerKernel(maxPoolGradConfig('wasm'));
@@ -42,5 +54,6 @@ export function registerWasmKernels(): void {
     unregisterKernel('Identity', 'wasm');
     registerKernel(identityConfig('wasm', identity));
   }
+  registerReluGrad();
   registered = true;
 }

@@ -16,12 +16,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-
-/** The part of the wasm backend this kernel uses. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
+import type { HeapBackend } from '../wasm-heap.js';
 
 /** Makes the kernel config for `backendName` (a backend with a wasm-style heap). */
 export function maxPoolGradConfig(backendName: string): KernelConfig {
