@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,13 +48,13 @@ function row(file: string, r: Report): string {
   return `| [${file}](${file}) | ${r.net} | ${inputs} | ${classes || '–'} | ${r.params.toLocaleString('en-US')} | ${gflops} | ${offsets || '–'} |`;
 }
 
-/** The whole nets/README.md text. */
-export function netsTable(): string {
+/** The whole nets/README.md text, formatted as the repo's prettier config formats Markdown. */
+export async function netsTable(): Promise<string> {
   const files = readdirSync(join(root, 'nets'))
     .filter((f) => f.endsWith('.fcn'))
     .sort();
   const rows = files.map((f) => row(f, inspect(join('nets', f))));
-  return [
+  const text = [
     '# The nets',
     '',
     "The paper's nets, each a short `.fcn` file. Backbones (`vgg16`, `alexnet`, `googlenet`) are",
@@ -67,9 +68,12 @@ export function netsTable(): string {
     ...rows,
     '',
   ].join('\n');
+  const file = join(root, 'nets/README.md');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(text, { ...config, filepath: file });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(join(root, 'nets/README.md'), netsTable());
+  writeFileSync(join(root, 'nets/README.md'), await netsTable());
   console.log('wrote nets/README.md');
 }

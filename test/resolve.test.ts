@@ -281,3 +281,10 @@ test('a file with errors gives no net, and syntax errors stop before resolution'
     ['unexpected-token'],
   );
 });
+
+test('a label input is never an implicit bottom: the first layer after it chains from the image', (t) => {
+  const n = net(
+    'net n {\n  input data { channels: 3 }\n  input label { kind: label }\n  conv1: conv { out: 4  kernel: 3 }\n}\n',
+  );
+  t.deepEqual(n.layers[0]!.bottoms, ['data']);
+});

@@ -181,7 +181,8 @@ export class Expander implements Sink {
       span: node.span,
     });
     define(frame, name, { abs, span: node.name.span }, this.r);
-    frame.prev = abs;
+    // A label is never a layer's implicit input: the first layer after `input label` chains from the image.
+    if (kind !== 'label') frame.prev = abs;
   }
 
   /** `solver { … }`: training defaults; only the root net's count. */
