@@ -5,16 +5,16 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
 import sharp from 'sharp';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const NET = 'nets/voc-fcn8s.fcn';
 const tmp = mkdtempSync(join(tmpdir(), 'fcn-viz-browser-'));
 const pages = {
@@ -27,7 +27,6 @@ const pages = {
 let browser: Browser;
 
 test.before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
   // A synthetic 500×334 (H×W) photo stand-in: a colour gradient, so the image test needs no data files.
   const w = 334;
   const h = 500;
@@ -44,17 +43,7 @@ test.before(async () => {
     viz(['nets/voc-fcn-googlenet.fcn', '--input', '500x500', '-o', pages.googlenet]),
     viz([NET, '--input', '500x500', '-o', pages.svg]),
   ]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 test.after.always(async () => {
