@@ -58,7 +58,7 @@ export function checkFiles(files: readonly string[], options: { net?: string } =
 export function register(program: Command): void {
   program
     .command('check')
-    .description('parse and resolve .fcn files and report every mistake (exit 1 on errors)')
+    .description('parse, resolve and analyse .fcn files and report every mistake (exit 1 on errors)')
     .argument('<files...>', '.fcn files to check')
     .option('--json', 'print the diagnostics as a JSON array')
     .option('--net <name>', 'check only this net of each file (default: all of them)')
