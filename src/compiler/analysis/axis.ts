@@ -11,6 +11,7 @@
  * - sum, concat and the loss need equal sizes; fc gives 1.
  */
 import type { IRGraph } from '../ir/types.js';
+import { convOutSize, deconvOutSize, poolOutSize } from '../layers/sizes.js';
 import type { Pair } from '../layers/types.js';
 import { spatialOf } from './spatial.js';
 
@@ -27,13 +28,6 @@ export type AxisFailure =
 export interface AxisResult {
   sizes: (number | null)[];
   failures: AxisFailure[];
-}
-
-function poolSize(h: number, k: number, s: number, p: number, round: 'ceil' | 'floor'): number {
-  const span = h + 2 * p - k;
-  let out = (round === 'ceil' ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (p > 0 && (out - 1) * s >= h + p) out--;
-  return out;
 }
 
 /**
@@ -59,14 +53,15 @@ export function propagateAxis(
     else if (node.op === 'fc') out = 1;
     else if (sp.kind === 'window' && x !== null) {
       const { k, s, p } = sp.axes[axis];
-      out = node.op === 'pool' ? poolSize(x, k, s, p, node.params.round) : Math.floor((x + 2 * p - k) / s) + 1;
+      // k is already the effective extent, so no dilation here.
+      out = node.op === 'pool' ? poolOutSize(x, k, s, p, node.params.round) : convOutSize(x, k, s, p);
       if (out <= 0) {
         failures.push({ kind: 'collapse', node: id, size: out, from: x });
         out = null;
       }
     } else if (sp.kind === 'deconv' && x !== null) {
       const { k, s, p } = sp.axes[axis];
-      out = s * (x - 1) + k - 2 * p;
+      out = deconvOutSize(x, k, s, p);
       if (out <= 0) {
         failures.push({ kind: 'collapse', node: id, size: out, from: x });
         out = null;

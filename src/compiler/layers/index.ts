@@ -1,2 +1,3 @@
 export * from './schema.js';
 export * from './types.js';
+export * from './sizes.js';
