@@ -5,5 +5,6 @@ export * from './loop.js';
 export * from './progress.js';
 export * from './run-dir.js';
 export * from './session.js';
+export * from './schedule.js';
 export * from './settings.js';
 export * from './report/index.js';

@@ -16,6 +16,7 @@ import { saveCheckpoint, type RunState } from './checkpoint.js';
 import { evaluateModel } from './evaluate.js';
 import type { TrainLog } from './log.js';
 import { runPaths } from './run-dir.js';
+import { learningRate } from './schedule.js';
 import { settingsToJson } from './settings.js';
 
 /** Reported after every step. */
@@ -158,19 +159,20 @@ export async function runTraining(o: LoopOptions): Promise<LoopResult> {
         ...(s.crop ? { crop: s.crop } : {}),
       });
       const feeds = toFeeds(batch, info);
+      const lr = learningRate(s, trainer.iteration);
       let loss: number;
       try {
-        loss = trainer.step(feeds);
+        loss = trainer.step(feeds, lr);
       } finally {
         tf.dispose([...Object.values(feeds.inputs), ...Object.values(feeds.labels)]);
       }
       const it = trainer.iteration;
       const imagesPerSec = batch.size / ((performance.now() - t0) / 1000);
-      log.add({ type: 'iter', iter: it, loss, lr: s.lr, images_per_s: imagesPerSec, time: elapsed() });
+      log.add({ type: 'iter', iter: it, loss, lr, images_per_s: imagesPerSec, time: elapsed() });
       if (!Number.isFinite(loss)) {
         await log.flush();
         throw new UserError(
-          `the loss diverged (${loss}) at iteration ${it}: lower the learning rate (--lr, now ${s.lr}); ` +
+          `the loss diverged (${loss}) at iteration ${it}: lower the learning rate (--lr, now ${s.lr}, ${lr} at this step); ` +
             `the last checkpoint${checkpointed >= 0 ? ` (iteration ${checkpointed})` : ''} is left as it was`,
         );
       }

@@ -6,11 +6,20 @@
 import type { Pair } from '../compiler/layers/types.js';
 import type { SolverSettings } from '../compiler/resolve/types.js';
 import { UserError } from '../diagnostics/index.js';
+import { checkSchedule, type LrPolicy } from './schedule.js';
 
 /** Everything that decides what a run computes (so two runs with equal settings are equal). */
 export interface TrainSettings {
-  /** Base learning rate (fixed, as the reference solvers use it). */
+  /** Base learning rate (fixed, as the reference solvers use it, unless `lrPolicy` says otherwise). */
   lr: number;
+  /** Caffe's lr_policy (schedule.ts); absent in checkpoints written before schedules: fixed. */
+  lrPolicy?: LrPolicy;
+  /** Exponent of the poly schedule. */
+  power?: number;
+  /** Factor of the step schedule. */
+  gamma?: number;
+  /** Steps between two changes of the step schedule. */
+  stepsize?: number;
   momentum: number;
   weightDecay: number;
   /** Images per step. */
@@ -33,6 +42,10 @@ export interface TrainSettings {
 /** Values given on the command line (undefined = not given). */
 export interface SettingOverrides {
   lr?: number;
+  lrPolicy?: LrPolicy;
+  power?: number;
+  gamma?: number;
+  stepsize?: number;
   momentum?: number;
   weightDecay?: number;
   batch?: number;
@@ -72,8 +85,16 @@ export function resolveSettings(
     (epochs !== undefined ? epochs * itersPerEpoch(batch) : undefined) ??
     solver.iters ??
     FALLBACK_SETTINGS.epochs * itersPerEpoch(batch);
+  const lrPolicy = flags.lrPolicy ?? solver.lrPolicy ?? 'fixed';
+  const power = flags.power ?? solver.power;
+  const gamma = flags.gamma ?? solver.gamma;
+  const stepsize = flags.stepsize ?? solver.stepsize;
   const settings: TrainSettings = {
     lr,
+    lrPolicy,
+    ...(lrPolicy === 'poly' && power !== undefined ? { power } : {}),
+    ...(lrPolicy === 'step' && gamma !== undefined ? { gamma } : {}),
+    ...(lrPolicy === 'step' && stepsize !== undefined ? { stepsize } : {}),
     momentum: flags.momentum ?? solver.momentum ?? FALLBACK_SETTINGS.momentum,
     weightDecay: flags.weightDecay ?? solver.weightDecay ?? FALLBACK_SETTINGS.weightDecay,
     batch,
@@ -86,6 +107,7 @@ export function resolveSettings(
     ...(flags.valSplit !== undefined ? { valSplit: flags.valSplit } : {}),
   };
   checkSettings(settings);
+  checkSchedule(settings);
   return settings;
 }
 
@@ -104,6 +126,10 @@ export function checkSettings(s: TrainSettings): void {
 export function settingsToJson(s: TrainSettings): Record<string, unknown> {
   return {
     lr: s.lr,
+    lr_policy: s.lrPolicy ?? 'fixed',
+    ...(s.power !== undefined ? { power: s.power } : {}),
+    ...(s.gamma !== undefined ? { gamma: s.gamma } : {}),
+    ...(s.stepsize !== undefined ? { stepsize: s.stepsize } : {}),
     momentum: s.momentum,
     weight_decay: s.weightDecay,
     batch: s.batch,

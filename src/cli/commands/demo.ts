@@ -103,7 +103,7 @@ export function register(program: Command): void {
       const s = prepared.state.settings;
       step(
         2,
-        `training ${prepared.info.net} (${relative(process.cwd(), DEMO_NET) || DEMO_NET}): ${s.iters} iterations, batch ${s.batch}, lr ${s.lr} on ${backend.chosen}`,
+        `training ${prepared.info.net} (${relative(process.cwd(), DEMO_NET) || DEMO_NET}): ${s.iters} iterations, batch ${s.batch}, ${train.describeSchedule(s)} on ${backend.chosen}`,
       );
       const result = await trainWithSignals(prepared, backend.chosen);
       timings['train'] = seconds(t);
@@ -157,7 +157,7 @@ export function register(program: Command): void {
           ],
           [
             'solver',
-            `SGD, lr ${s.lr}, momentum ${s.momentum}, weight decay ${s.weightDecay}, batch ${s.batch}, ${s.iters} iterations, seed ${s.seed}`,
+            `SGD, ${train.describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay}, batch ${s.batch}, ${s.iters} iterations, seed ${s.seed}`,
           ],
           ['backend', backend.chosen],
           [

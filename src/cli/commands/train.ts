@@ -9,7 +9,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../diagnostics/index.js';
 import { parseInteger, parseNumber, parseSize } from '../errors.js';
-import type { LoopResult, PreparedRun, SettingOverrides } from '../../train/index.js';
+import type { LoopResult, LrPolicy, PreparedRun, SettingOverrides } from '../../train/index.js';
+import { LR_POLICIES } from '../../train/schedule.js';
 
 interface TrainFlags {
   data?: string;
@@ -17,6 +18,10 @@ interface TrainFlags {
   iters?: string;
   epochs?: string;
   lr?: string;
+  lrPolicy?: string;
+  power?: string;
+  gamma?: string;
+  stepsize?: string;
   momentum?: string;
   weightDecay?: string;
   batch?: string;
@@ -32,11 +37,21 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** `--lr-policy`'s value, checked against the schedules fcn has. */
+function parseLrPolicy(text: string): LrPolicy {
+  if ((LR_POLICIES as readonly string[]).includes(text)) return text as LrPolicy;
+  throw new UserError(`--lr-policy expects one of ${LR_POLICIES.join(', ')}, got '${text}'`, 2);
+}
+
 /** The setting flags that were given, parsed. */
 function overrides(f: TrainFlags): SettingOverrides {
   if (f.iters !== undefined && f.epochs !== undefined) throw new UserError('give --iters or --epochs, not both', 2);
   const o: SettingOverrides = {};
   if (f.lr !== undefined) o.lr = parseNumber(f.lr, '--lr');
+  if (f.lrPolicy !== undefined) o.lrPolicy = parseLrPolicy(f.lrPolicy);
+  if (f.power !== undefined) o.power = parseNumber(f.power, '--power');
+  if (f.gamma !== undefined) o.gamma = parseNumber(f.gamma, '--gamma');
+  if (f.stepsize !== undefined) o.stepsize = parseInteger(f.stepsize, '--stepsize', 1);
   if (f.momentum !== undefined) o.momentum = parseNumber(f.momentum, '--momentum');
   if (f.weightDecay !== undefined) o.weightDecay = parseNumber(f.weightDecay, '--weight-decay');
   if (f.batch !== undefined) o.batch = parseInteger(f.batch, '--batch', 1);
@@ -54,6 +69,10 @@ function overrides(f: TrainFlags): SettingOverrides {
 /** Flags that would change what a resumed run computes, so --resume refuses them. */
 const FIXED_ON_RESUME: Array<[keyof TrainFlags, string]> = [
   ['lr', '--lr'],
+  ['lrPolicy', '--lr-policy'],
+  ['power', '--power'],
+  ['gamma', '--gamma'],
+  ['stepsize', '--stepsize'],
   ['momentum', '--momentum'],
   ['weightDecay', '--weight-decay'],
   ['batch', '--batch'],
@@ -146,6 +165,10 @@ export function register(program: Command): void {
     .option('--iters <n>', "training steps (default: the net's solver section)")
     .option('--epochs <e>', 'passes over the train split, instead of --iters')
     .option('--lr <x>', 'base learning rate')
+    .option('--lr-policy <p>', 'learning-rate schedule: fixed, poly (with --power) or step (with --gamma, --stepsize)')
+    .option('--power <p>', 'exponent of the poly schedule: lr·(1 − iter/iters)^power')
+    .option('--gamma <g>', 'factor of the step schedule: lr·gamma^⌊iter/stepsize⌋')
+    .option('--stepsize <n>', 'steps between two changes of the step schedule')
     .option('--momentum <m>', 'SGD momentum')
     .option('--weight-decay <w>', 'weight decay (L2)')
     .option('--batch <n>', 'images per step (more than 1 needs images of one size, or --crop)')
@@ -161,14 +184,14 @@ export function register(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (source: string | undefined, flags: TrainFlags) => {
       const { selectBackend } = await import('../../runtime/index.js');
-      const { formatDuration, runPaths } = await import('../../train/index.js');
+      const { describeSchedule, formatDuration, runPaths } = await import('../../train/index.js');
       const backend = await selectBackend(flags.backend);
       const prepared = await prepare(source, flags);
       const { run } = prepared;
       const s = prepared.state.settings;
       process.stderr.write(
         `${flags.resume ? `resuming ${run} at iteration ${prepared.state.iteration}` : `training ${prepared.info.net} into ${run}`}: ` +
-          `${s.iters} iterations, batch ${s.batch}, lr ${s.lr}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}\n`,
+          `${s.iters} iterations, batch ${s.batch}, ${describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}\n`,
       );
       const result = await trainWithSignals(prepared, backend.chosen);
       const paths = runPaths(run);

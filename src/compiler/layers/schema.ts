@@ -306,6 +306,14 @@ export const SOLVER_PARAMS: readonly ParamDef[] = [
   { name: 'iters', kind: { kind: 'int', min: 1 }, doc: 'training steps' },
   { name: 'epochs', kind: { kind: 'int', min: 1 }, doc: 'passes over the training set' },
   { name: 'seed', kind: { kind: 'int', min: 0 }, doc: 'random seed' },
+  {
+    name: 'lr_policy',
+    kind: { kind: 'enum', values: ['fixed', 'poly', 'step'] },
+    doc: "learning-rate schedule, as Caffe's lr_policy: fixed, poly or step",
+  },
+  { name: 'power', kind: { kind: 'number', min: 0 }, doc: 'exponent of the poly schedule: lr·(1 − iter/iters)^power' },
+  { name: 'gamma', kind: { kind: 'number', above: 0 }, doc: 'factor of the step schedule: lr·gamma^⌊iter/stepsize⌋' },
+  { name: 'stepsize', kind: { kind: 'int', min: 1 }, doc: 'steps between two changes of the step schedule' },
 ];
 
 /** The camelCase name of a solver key in `SolverSettings` (`weight_decay` → `weightDecay`). */

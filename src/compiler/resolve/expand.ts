@@ -201,7 +201,7 @@ export class Expander implements Sink {
       span: node.span,
       fillDefaults: false,
     });
-    for (const [k, v] of values) this.solver[solverKey(k)] = v as number;
+    for (const [k, v] of values) this.solver[solverKey(k)] = v as number | string;
   }
 
   /** `repeat j in a..b { … }`: the items once per integer from a to b inclusive. */

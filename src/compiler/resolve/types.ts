@@ -53,7 +53,14 @@ export interface SolverSettings {
   weightDecay?: number;
   batch?: number;
   iters?: number;
-  [key: string]: number | undefined;
+  epochs?: number;
+  seed?: number;
+  /** Caffe's lr_policy: `fixed`, `poly` (with `power`) or `step` (with `gamma` and `stepsize`). */
+  lrPolicy?: 'fixed' | 'poly' | 'step';
+  power?: number;
+  gamma?: number;
+  stepsize?: number;
+  [key: string]: number | string | undefined;
 }
 
 export interface ResolvedNet {
