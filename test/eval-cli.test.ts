@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeLabelPng, encodePng, vocColor } from '../src/data/index.js';
 import { Confusion, computeMetrics, scoreFiles, type EvalJson } from '../src/eval/index.js';
+import { VOC_DEMO } from './helpers/voc-demo.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+const demo = VOC_DEMO;
 /** The reference prediction and the VOC label. */
 const DEMO_PAIR = ['--pred', join(demo, 'output.png'), '--gt', join(demo, 'label.png')];
 
