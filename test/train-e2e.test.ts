@@ -1,4 +1,4 @@
-// End to end, through the built CLI (bin/fcn.js → dist/; build first, `npm test` does):
+// End to end, through the built CLI (bin/fcn.js → dist/; build first, `npm run test:slow` does):
 // `fcn demo` writes fresh synthetic data, trains nets/tiny-fcn8s.fcn with its own solver
 // defaults, scores the val split and writes the report; then `fcn eval` and `fcn predict`
 // read the run it left. The heaviest test of the suite: one full training, a few minutes.

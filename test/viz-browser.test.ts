@@ -1,7 +1,7 @@
 /**
  * The `fcn viz` page in a real browser: Debian's Chromium (installed by .ci/run), driven by
  * playwright-core, never a downloaded browser. Pages come from the built CLI (`npm run build`
- * first, as `npm test` does). Serial: one browser, and the machine has two cores.
+ * first, as `npm run test:slow` does). Serial: one browser, and the machine has two cores.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
