@@ -5,5 +5,5 @@ export default {
   ...suite,
   files: SLOW_TESTS,
   // A full training reports nothing for minutes; only a hang should reach this.
-  timeout: '20m',
+  timeout: '60m',
 };
