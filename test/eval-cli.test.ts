@@ -1,29 +1,16 @@
 // Runs the built CLI (bin/fcn.js → dist/): build first with `npx tsc -p tsconfig.build.json` (`npm test` does).
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { encodeLabelPng, encodePng, vocColor } from '../src/data/index.js';
 import { Confusion, computeMetrics, scoreFiles, type EvalJson } from '../src/eval/index.js';
+import { fcn } from './helpers/cli.js';
+import { VOC_DEMO } from './helpers/voc-demo.js';
 
-const run = promisify(execFile);
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+const demo = VOC_DEMO;
 /** The reference prediction and the VOC label. */
 const DEMO_PAIR = ['--pred', join(demo, 'output.png'), '--gt', join(demo, 'label.png')];
-
-async function fcn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/fcn.js', ...args], { cwd: repo });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Checks the JSON's metrics against the ones our metric code computes from its own raw confusion matrix (to 1e-6). */
 function checkAgainstConfusion(t: import('ava').ExecutionContext, json: EvalJson): void {

@@ -2,7 +2,6 @@ import test from 'ava';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { UserError } from '../src/diagnostics/index.js';
 import {
@@ -16,8 +15,9 @@ import {
   vocIndexOf,
   writeLabel,
 } from '../src/data/index.js';
+import { VOC_DEMO } from './helpers/voc-demo.js';
 
-const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+const demo = VOC_DEMO;
 const tmp = () => mkdtemp(join(tmpdir(), 'fcn-labels-'));
 
 /** The class of every pixel as sharp sees the file (RGB) mapped back through the VOC colour map: an independent decoding. */

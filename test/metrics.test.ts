@@ -1,6 +1,5 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../src/diagnostics/index.js';
 import {
   Confusion,
@@ -10,8 +9,9 @@ import {
   scoreFiles,
   scoreLabelPairs,
 } from '../src/eval/index.js';
+import { VOC_DEMO } from './helpers/voc-demo.js';
 
-const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+const demo = VOC_DEMO;
 
 // Five classes: 0–2 in truth and prediction, 3 only predicted (IU 0, accuracy 0/0), 4 nowhere (0/0).
 const HIST = [

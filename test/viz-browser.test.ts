@@ -1,7 +1,7 @@
 /**
  * The `fcn viz` page in a real browser: Debian's Chromium (installed by .ci/run), driven by
  * playwright-core, never a downloaded browser. Pages come from the built CLI (`npm run build`
- * first, as `npm test` does). Serial: one browser, and the machine has two cores.
+ * first, as `npm run test:slow` does). Serial: one browser, and the machine has two cores.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -25,6 +25,8 @@ const pages = {
 };
 
 let browser: Browser;
+/** How long any wait on a page may take: long enough that only a hang, never a slow machine, reaches it. */
+const HANG_MS = 120_000;
 
 test.before(async () => {
   // A synthetic 500×334 (H×W) photo stand-in: a colour gradient, so the image test needs no data files.
@@ -59,6 +61,7 @@ interface Opened {
 /** Opens a page, recording every request and every console error or uncaught exception. */
 async function open(file: string, hash = ''): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(HANG_MS);
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -67,7 +70,7 @@ async function open(file: string, hash = ''): Promise<Opened> {
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(pathToFileURL(file).href + hash);
-  await page.waitForSelector('body.ready', { timeout: 20_000 });
+  await page.waitForSelector('body.ready');
   return { page, requests, errors };
 }
 
@@ -188,7 +191,14 @@ test.serial('search finds a layer among GoogLeNet’s and pans the graph to it',
   t.is(await page.locator('#search-results li').first().getAttribute('data-name'), 'goog.inception_4e.3x3');
   await page.keyboard.press('Enter');
   t.is(await page.locator('#blob h2').innerText(), 'goog.inception_4e.3x3');
-  await page.waitForTimeout(400);
+  // The pan is animated: wait until it has brought the node into view (a slow machine takes more frames).
+  await page
+    .waitForFunction((name) => {
+      const node = document.querySelector(`#viewport g.node[data-name="${name}"]`)!.getBoundingClientRect();
+      const pane = document.querySelector('#graph')!.getBoundingClientRect();
+      return node.left >= pane.left && node.right <= pane.right && node.top >= pane.top && node.bottom <= pane.bottom;
+    }, 'goog.inception_4e.3x3')
+    .catch(() => {}); // the assertions below say what is wrong
   const node = (await page.locator('#viewport g.node[data-name="goog.inception_4e.3x3"]').boundingBox())!;
   const pane = (await page.locator('#graph').boundingBox())!;
   t.true(node.x >= pane.x && node.x + node.width <= pane.x + pane.width, 'in view horizontally');

@@ -2,7 +2,6 @@ import test from 'ava';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../src/diagnostics/index.js';
 import {
   encodeImagePng,
@@ -12,8 +11,9 @@ import {
   VocDataset,
   type Sample,
 } from '../src/data/index.js';
+import { VOC_DEMO } from './helpers/voc-demo.js';
 
-const demo = fileURLToPath(new URL('../../shared/data/voc-demo/', import.meta.url));
+const demo = VOC_DEMO;
 const VGG_MEAN = [104.00699, 116.66877, 122.67892];
 
 // Image `a` is 3×4 (HxW) with pixel i = (i, 100 + i, 200 + i) in RGB; labels are (i mod 3), with one void pixel.

@@ -14,8 +14,32 @@ const NO_PROGRESS: Progress = { update() {}, stop() {} };
 /** Starts a bar counting to `total`, labelled with `label` (e.g. "images"); a no-op off a terminal. */
 export async function startProgress(total: number, label: string): Promise<Progress> {
   if (!process.stderr.isTTY || total <= 1) return NO_PROGRESS;
+  const bar = await newBar(label);
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}
+
+/** A bar for library calls that report `(done, total)`: drawn from the first report; a no-op off a terminal. */
+export async function startReportedProgress(
+  label: string,
+): Promise<{ report: (done: number, total: number) => void; stop(): void }> {
+  if (!process.stderr.isTTY) return { report() {}, stop() {} };
+  const bar = await newBar(label);
+  let started = false;
+  return {
+    report(done, total) {
+      if (started) return bar.update(done);
+      if (total <= 1) return;
+      bar.start(total, done);
+      started = true;
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function newBar(label: string): Promise<import('cli-progress').SingleBar> {
   const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
+  return new SingleBar(
     {
       format: `{bar} {value}/{total} ${label} | {duration_formatted} elapsed | ETA {eta_formatted}`,
       stream: process.stderr,
@@ -24,6 +48,4 @@ export async function startProgress(total: number, label: string): Promise<Progr
     },
     Presets.shades_classic,
   );
-  bar.start(total, 0);
-  return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }

@@ -5,7 +5,7 @@
 import { UserError } from '../diagnostics/index.js';
 import { writeFileAtomic } from '../util/index.js';
 import { readFileNamed } from './files.js';
-import { encodePng } from './png.js';
+import { decodePng, encodePng, isPng, PngError } from './png.js';
 
 /** An 8-bit RGB image: `data[(y * width + x) * 3 + c]`, c = 0 red, 1 green, 2 blue. */
 export interface RgbImage {
@@ -37,8 +37,24 @@ export async function decodeImage(bytes: Uint8Array, file: string): Promise<RgbI
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     };
   } catch (e) {
-    throw new UserError(`${file}: cannot read image (${(e as Error).message})`);
+    throw new UserError(`${file}: cannot read image (${whyNot(bytes, e as Error)})`);
   }
+}
+
+/**
+ * Why sharp could not decode: for a PNG, what fcn's own codec finds wrong, because libvips
+ * keeps one error buffer for all its threads and, with several images decoding at once,
+ * often says only "Unknown error".
+ */
+function whyNot(bytes: Uint8Array, e: Error): string {
+  if (isPng(bytes)) {
+    try {
+      decodePng(bytes);
+    } catch (png) {
+      if (png instanceof PngError) return `corrupt PNG: ${png.message}`;
+    }
+  }
+  return e.message;
 }
 
 /** Encodes an RGB image as a lossless PNG (deterministic bytes, no sharp needed). */

@@ -7,4 +7,5 @@ export * from './preprocess.js';
 export * from './random.js';
 export * from './shapes.js';
 export * from './synth.js';
+export * from './validate.js';
 export * from './voc.js';

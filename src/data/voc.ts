@@ -45,6 +45,18 @@ export interface Batch {
   labels: Uint8Array;
 }
 
+/** An example as stored: RGB image and label map, of one size. */
+export interface RawExample {
+  image: RgbImage;
+  label: LabelMap;
+}
+
+/** What is wrong with one file of a dataset; `message` begins with the file's path. */
+export interface FileProblem {
+  file: string;
+  message: string;
+}
+
 /** Training augmentations. */
 export interface Augmentation {
   /** Mirror left-right with probability 1/2. */
@@ -87,7 +99,6 @@ export async function listSplits(root: string): Promise<string[]> {
 
 /** A split of a VOC-layout dataset; open it with {@link VocDataset.open}. */
 export class VocDataset {
-  private readonly cache = new Map<string, { image: RgbImage; label: LabelMap }>();
   private orderCache: { epoch: number; order: number[] } | undefined;
 
   private constructor(
@@ -97,6 +108,7 @@ export class VocDataset {
     readonly classes: number | undefined,
     private readonly imageFiles: ReadonlyMap<string, string>,
     private readonly useCache: boolean,
+    private readonly cache = new Map<string, RawExample>(),
   ) {}
 
   /** Opens a split: reads its id list and checks that every id has an image and a label file. */
@@ -144,20 +156,62 @@ export class VocDataset {
     return join(this.root, 'SegmentationClass', `${id}.png`);
   }
 
-  /** Loads an id's RGB image and label, checked: same size, labels in range. */
-  async loadRaw(id: string): Promise<{ image: RgbImage; label: LabelMap }> {
+  /** Loads an id's RGB image and label, checked: same size, labels in range; an error lists every bad file. */
+  async loadRaw(id: string): Promise<RawExample> {
+    const loaded = await this.check(id);
+    if ('problems' in loaded) throw new UserError(loaded.problems.map((p) => p.message).join('\n'));
+    return loaded;
+  }
+
+  /**
+   * Loads and checks an id's image and label (both decode, same size, labels in range),
+   * collecting every problem instead of stopping at the first, so that a check of the whole
+   * split can list them all. A good pair is cached like {@link loadRaw}'s.
+   */
+  async check(id: string): Promise<RawExample | { problems: FileProblem[] }> {
     const hit = this.cache.get(id);
     if (hit) return hit;
-    const [image, label] = await Promise.all([readImage(this.imagePath(id)), readLabel(this.labelPath(id))]);
-    if (image.width !== label.width || image.height !== label.height) {
-      throw new UserError(
-        `${label.file}: label is ${label.width}x${label.height} (WxH) but its image ${this.imagePath(id)} is ${image.width}x${image.height}`,
-      );
+    const imageFile = this.imagePath(id);
+    const labelFile = this.labelPath(id);
+    const [image, label] = await Promise.allSettled([readImage(imageFile), readLabel(labelFile)]);
+    const problems: FileProblem[] = [];
+    const collect = (file: string, f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        problems.push({ file, message: e.message });
+      }
+    };
+    collect(imageFile, () => {
+      if (image.status === 'rejected') throw image.reason;
+    });
+    collect(labelFile, () => {
+      if (label.status === 'rejected') throw label.reason;
+      if (this.classes !== undefined) checkLabelRange(label.value, this.classes, labelFile);
+    });
+    if (problems.length || image.status === 'rejected' || label.status === 'rejected') return { problems };
+    const [rgb, map] = [image.value, label.value];
+    if (rgb.width !== map.width || rgb.height !== map.height) {
+      const message = `${labelFile}: label is ${map.width}x${map.height} (WxH) but its image ${imageFile} is ${rgb.width}x${rgb.height}`;
+      return { problems: [{ file: labelFile, message }] };
     }
-    if (this.classes !== undefined) checkLabelRange(label, this.classes, label.file);
-    const pair = { image, label: { width: label.width, height: label.height, data: label.data } };
+    const pair = { image: rgb, label: { width: map.width, height: map.height, data: map.data } };
     if (this.useCache) this.cache.set(id, pair);
     return pair;
+  }
+
+  /** The same split without some ids (examples whose files are bad); decoded images stay shared. */
+  without(ids: ReadonlySet<string>): VocDataset {
+    return new VocDataset(
+      this.root,
+      this.split,
+      this.ids.filter((id) => !ids.has(id)),
+      this.classes,
+      this.imageFiles,
+      this.useCache,
+      this.cache,
+    );
   }
 
   /** Loads one example, preprocessed for the net and optionally augmented (random draws from `rng`). */

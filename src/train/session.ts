@@ -9,7 +9,16 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
-import { listSplits, readSynthManifest, VOC_CLASSES, VocDataset } from '../data/index.js';
+import {
+  badFilesError,
+  listSplits,
+  readSynthManifest,
+  skipBadFiles,
+  validateSplits,
+  VOC_CLASSES,
+  VocDataset,
+  type ValidateProgress,
+} from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { analyzeNet, emitModel, loadModel, type ModelInfo } from '../runtime/index.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -19,7 +28,15 @@ import { checkNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
 import { resolveSettings, settingsToJson, type SettingOverrides } from './settings.js';
 
 /** A run ready for runTraining (add a signal and events). */
-export type PreparedRun = Omit<LoopOptions, 'signal' | 'events' | 'backend'>;
+export type PreparedRun = Omit<LoopOptions, 'signal' | 'events' | 'backend'> & CheckedData;
+
+/** A run's splits after checking; with --skip-bad, the bad files left out and a warning that names them. */
+interface CheckedData {
+  train: VocDataset;
+  val?: VocDataset;
+  skipped?: string[];
+  warning?: string;
+}
 
 export interface NewRunOptions {
   /** A .fcn file or a model directory (from fcn compile). */
@@ -31,6 +48,8 @@ export interface NewRunOptions {
   flags: SettingOverrides;
   /** Which net of the .fcn file (default its last). */
   net?: string;
+  /** Told how many examples have been checked, while the data is checked before step 1. */
+  onValidate?: ValidateProgress;
 }
 
 /** A class-name list for reports: the synth manifest's, or VOC's for 21 classes. */
@@ -82,12 +101,33 @@ async function checkInputSize(
 /** Decoded images are kept in memory when a split's take at most this (`fcn synth` data: ~5 MB; VOC train: ~1 GB, not kept). */
 const CACHE_BUDGET = 256 * 2 ** 20;
 
-/** Opens a split, caching its decoded images when they fit the budget (judged by the first image). */
+/** Opens a split, caching its decoded images when they fit the budget (judged by the first image that reads). */
 export async function openSplit(data: string, split: string, classes: number): Promise<VocDataset> {
   const probe = await VocDataset.open(data, { split, classes });
-  const { image } = await probe.loadRaw(probe.ids[0]!);
-  const bytes = probe.length * image.width * image.height * 4;
-  return bytes <= CACHE_BUDGET ? VocDataset.open(data, { split, classes, cache: true }) : probe;
+  // A bad file is not reported here: validateSplits reports it with all the others.
+  for (const id of probe.ids) {
+    const loaded = await probe.check(id);
+    if ('problems' in loaded) continue;
+    const bytes = probe.length * loaded.image.width * loaded.image.height * 4;
+    return bytes <= CACHE_BUDGET ? VocDataset.open(data, { split, classes, cache: true }) : probe;
+  }
+  return probe;
+}
+
+/** A run's splits after checking every example: bad files are an error listing them all, or with `skipBad` are left out. */
+async function checkData(
+  train: VocDataset,
+  val: VocDataset | undefined,
+  skipBad: boolean,
+  onProgress?: ValidateProgress,
+): Promise<CheckedData> {
+  const splits = val && val.split !== train.split ? [train, val] : [train];
+  const bad = await validateSplits(splits, onProgress);
+  if (!bad.length) return { train, ...(val ? { val } : {}) };
+  if (!skipBad) throw badFilesError(bad, splits);
+  const { splits: kept, warning } = skipBadFiles(bad, splits);
+  const keptVal = val && kept[kept.length - 1];
+  return { train: kept[0]!, ...(keptVal ? { val: keptVal } : {}), skipped: bad.map((b) => b.file), warning };
 }
 
 /** Opens the val split: the one asked for (which must exist), or 'val' when the dataset has it. */
@@ -103,10 +143,14 @@ async function openVal(data: string, split: string | undefined, classes: number)
 export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
   const { model, info, file } = await buildModel(o.source, o.flags, o.net);
   if (!info.losses.length) throw new UserError(`net ${info.net} has no softmax_loss layer: nothing to train`);
-  const train = await openSplit(o.data, o.flags.trainSplit ?? 'train', info.classes);
-  const val = await openVal(o.data, o.flags.valSplit, info.classes);
-  const settings = resolveSettings(info.solver, { ...o.flags, ...(val ? { valSplit: val.split } : {}) }, (b) =>
-    train.iterationsPerEpoch(b),
+  const opened = await openSplit(o.data, o.flags.trainSplit ?? 'train', info.classes);
+  const openedVal = await openVal(o.data, o.flags.valSplit, info.classes);
+  const checked = await checkData(opened, openedVal, o.flags.skipBad ?? false, o.onValidate);
+  const { train } = checked;
+  const settings = resolveSettings(
+    info.solver,
+    { ...o.flags, ...(checked.val ? { valSplit: checked.val.split } : {}) },
+    (b) => train.iterationsPerEpoch(b),
   );
   await checkInputSize(file, info, train, settings.crop, o.net);
   const run = o.out ?? defaultRunDir(info.net);
@@ -122,9 +166,10 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     source: state.source,
     data: state.data,
     settings: settingsToJson(settings),
+    ...(checked.skipped ? { skipped: checked.skipped } : {}),
   });
   const classNames = await classNamesFor(o.data, info.classes);
-  return { run, model, info, train, ...(val ? { val } : {}), state, log, ...(classNames ? { classNames } : {}) };
+  return { run, model, info, ...checked, state, log, ...(classNames ? { classNames } : {}) };
 }
 
 /** What may change when resuming: the length of the run, and where the dataset now lives. */
@@ -132,6 +177,10 @@ export interface ResumeOptions {
   iters?: number;
   epochs?: number;
   data?: string;
+  /** Leave out examples whose files are bad (a run started with it keeps doing so). */
+  skipBad?: boolean;
+  /** Told how many examples have been checked, while the data is checked again. */
+  onValidate?: ValidateProgress;
 }
 
 /** Prepares to continue a run from its checkpoint, exactly where it stopped. */
@@ -139,8 +188,15 @@ export async function prepareResume(run: string, o: ResumeOptions = {}): Promise
   const ckpt = await loadCheckpoint(run);
   const { state, model, info, optimizer } = ckpt;
   const data = o.data ?? state.data;
-  const settings = { ...state.settings };
-  const train = await openSplit(data, settings.trainSplit, info.classes);
+  const settings = { ...state.settings, ...(o.skipBad ? { skipBad: true } : {}) };
+  // Checked again, as the data may have changed since (or moved: --data); cheap for cached splits, whose decoded images training reuses.
+  const checked = await checkData(
+    await openSplit(data, settings.trainSplit, info.classes),
+    settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined,
+    settings.skipBad ?? false,
+    o.onValidate,
+  );
+  const { train } = checked;
   if (o.iters !== undefined || o.epochs !== undefined)
     settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
   if (settings.iters < state.iteration) {
@@ -149,24 +205,15 @@ export async function prepareResume(run: string, o: ResumeOptions = {}): Promise
       2,
     );
   }
-  const val = settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined;
   const log = await TrainLog.resume(runPaths(run).log, state.iteration);
   log.add({
     type: 'resume',
     iter: state.iteration,
     time: state.elapsed,
     ...(settings.iters !== state.settings.iters ? { iters: settings.iters } : {}),
+    ...(checked.skipped ? { skipped: checked.skipped } : {}),
   });
   const classNames = await classNamesFor(data, info.classes);
-  return {
-    run,
-    model,
-    info,
-    train,
-    ...(val ? { val } : {}),
-    state: { ...state, settings, data: resolve(data) },
-    optimizer,
-    log,
-    ...(classNames ? { classNames } : {}),
-  };
+  const resumed = { ...state, settings, data: resolve(data) };
+  return { run, model, info, ...checked, state: resumed, optimizer, log, ...(classNames ? { classNames } : {}) };
 }

@@ -37,6 +37,8 @@ export interface TrainSettings {
   trainSplit: string;
   /** The split evaluated during training; absent when the dataset has none. */
   valSplit?: string;
+  /** Leave out examples whose image or label is bad instead of refusing to start. */
+  skipBad?: boolean;
 }
 
 /** Values given on the command line (undefined = not given). */
@@ -57,6 +59,7 @@ export interface SettingOverrides {
   crop?: Pair;
   trainSplit?: string;
   valSplit?: string;
+  skipBad?: boolean;
 }
 
 /** What applies when neither the flags nor the net's solver section say (Caffe's usual values; batch 1 as the paper trains). */
@@ -105,6 +108,7 @@ export function resolveSettings(
     trainSplit: flags.trainSplit ?? 'train',
     ...(flags.crop ? { crop: flags.crop } : {}),
     ...(flags.valSplit !== undefined ? { valSplit: flags.valSplit } : {}),
+    ...(flags.skipBad ? { skipBad: true } : {}),
   };
   checkSettings(settings);
   checkSchedule(settings);
@@ -140,5 +144,6 @@ export function settingsToJson(s: TrainSettings): Record<string, unknown> {
     crop: s.crop ?? null,
     train_split: s.trainSplit,
     val_split: s.valSplit ?? null,
+    skip_bad: s.skipBad ?? false,
   };
 }

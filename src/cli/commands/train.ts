@@ -1,7 +1,7 @@
 /**
  * `fcn train NET.fcn|MODEL_DIR --data DIR [--out RUN] [--iters N | --epochs E] [--lr X]
  *  [--momentum M] [--weight-decay W] [--batch B] [--backend B] [--eval-every N] [--seed S]
- *  [--json]` and `fcn train --resume RUN`.
+ *  [--skip-bad] [--json]` and `fcn train --resume RUN`.
  * Caffe's SGD (src/train, src/runtime/train-step.ts); defaults from the net's solver section,
  * then the flags. Ctrl-C stops after the current step with a checkpoint; `--resume RUN`
  * continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
@@ -34,6 +34,7 @@ interface TrainFlags {
   trainSplit?: string;
   valSplit?: string;
   net?: string;
+  skipBad?: boolean;
   json?: boolean;
 }
 
@@ -63,6 +64,7 @@ function overrides(f: TrainFlags): SettingOverrides {
   if (!f.flip) o.flip = false;
   if (f.trainSplit !== undefined) o.trainSplit = f.trainSplit;
   if (f.valSplit !== undefined) o.valSplit = f.valSplit;
+  if (f.skipBad) o.skipBad = true;
   return o;
 }
 
@@ -85,7 +87,11 @@ const FIXED_ON_RESUME: Array<[keyof TrainFlags, string]> = [
   ['net', '--net'],
 ];
 
-async function prepare(source: string | undefined, f: TrainFlags): Promise<PreparedRun> {
+async function prepare(
+  source: string | undefined,
+  f: TrainFlags,
+  onValidate: (done: number, total: number) => void,
+): Promise<PreparedRun> {
   const train = await import('../../train/index.js');
   if (f.resume !== undefined) {
     if (source !== undefined)
@@ -94,7 +100,7 @@ async function prepare(source: string | undefined, f: TrainFlags): Promise<Prepa
     if (!f.flip) changed.push('--no-flip');
     if (changed.length)
       throw new UserError(
-        `--resume continues the run exactly as it was set up; ${changed.join(', ')} cannot change (only --iters/--epochs, --data and --backend may)`,
+        `--resume continues the run exactly as it was set up; ${changed.join(', ')} cannot change (only --iters/--epochs, --data, --backend and --skip-bad may)`,
         2,
       );
     const o = overrides(f);
@@ -102,6 +108,8 @@ async function prepare(source: string | undefined, f: TrainFlags): Promise<Prepa
       ...(o.iters !== undefined ? { iters: o.iters } : {}),
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       ...(f.data ? { data: f.data } : {}),
+      ...(f.skipBad ? { skipBad: true } : {}),
+      onValidate,
     });
   }
   if (source === undefined)
@@ -117,6 +125,7 @@ async function prepare(source: string | undefined, f: TrainFlags): Promise<Prepa
     ...(f.out ? { out: f.out } : {}),
     flags: overrides(f),
     ...(f.net ? { net: f.net } : {}),
+    onValidate,
   });
 }
 
@@ -180,13 +189,17 @@ export function register(program: Command): void {
     .option('--val-split <name>', 'split to score during training (default val, when the dataset has it)')
     .option('--net <name>', 'which net of the .fcn file (default its last)')
     .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--skip-bad', 'leave out images whose image or label file is bad (all are checked before step 1)')
     .option('--resume <run>', 'continue an interrupted run exactly where it stopped')
     .option('--json', 'print the run summary as JSON')
     .action(async (source: string | undefined, flags: TrainFlags) => {
       const { selectBackend } = await import('../../runtime/index.js');
       const { describeSchedule, formatDuration, runPaths } = await import('../../train/index.js');
       const backend = await selectBackend(flags.backend);
-      const prepared = await prepare(source, flags);
+      const { startReportedProgress } = await import('../progress.js');
+      const bar = await startReportedProgress('images checked');
+      const prepared = await prepare(source, flags, bar.report).finally(bar.stop);
+      if (prepared.warning) process.stderr.write(`fcn train: warning: ${prepared.warning}\n`);
       const { run } = prepared;
       const s = prepared.state.settings;
       process.stderr.write(
