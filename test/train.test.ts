@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../src/diagnostics/index.js';
-import { SYNTH_DEFAULTS, VocDataset, writeSynthDataset } from '../src/data/index.js';
+import { VocDataset } from '../src/data/index.js';
 import { analyzeNet, emitModel, loadModel, softmaxLoss } from '../src/runtime/index.js';
 import {
   checkpointDir,
@@ -27,6 +27,7 @@ import {
   type IterEntry,
   type SettingOverrides,
 } from '../src/train/index.js';
+import { writeMicroData } from './helpers/micro.js';
 import { useWasm } from './helpers/tf.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -41,15 +42,7 @@ test.before(async () => {
   await useWasm();
   root = await mkdtemp(join(tmpdir(), 'fcn-train-'));
   data = join(root, 'data');
-  // 8 images of 16x16, 3 classes: 6 train, 2 val.
-  await writeSynthDataset(data, {
-    ...SYNTH_DEFAULTS,
-    count: 8,
-    size: [16, 16],
-    classes: 3,
-    seed: 11,
-    valFraction: 0.25,
-  });
+  await writeMicroData(data);
 });
 
 test.after.always(async () => {

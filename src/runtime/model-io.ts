@@ -1,7 +1,8 @@
 /**
  * Model directories: model.json + weights.bin in the tfjs layers-model format (what
  * tfjs-node's file:// handler writes, so other tfjs tools read them), plus fcn.json with what
- * fcn needs to feed and train the model (ModelInfo). Written atomically: the directory
+ * fcn needs to feed and train the model (ModelInfo), which also marks the directory as fcn's
+ * (src/util/output.ts). Written atomically: the directory
  * appears complete or not at all. Loaded with tf.loadLayersModel through an in-memory
  * handler, since @tensorflow/tfjs has no file:// handler of its own.
  */
@@ -9,13 +10,20 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
-import { writeDirAtomic } from '../util/index.js';
+import { writeDirAtomic, type OutputKind } from '../util/index.js';
 import type { ModelInfo } from './info.js';
 import './layers/index.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 export const INFO_JSON = 'fcn.json';
+
+/** A model directory, marked by its fcn.json. */
+export const MODEL_DIR: OutputKind = {
+  what: 'an fcn model directory',
+  marker: INFO_JSON,
+  test: (text) => (JSON.parse(text) as { format?: unknown }).format === 'fcn-model',
+};
 
 async function writeParts(path: string, data: tf.io.WeightData | undefined): Promise<void> {
   const parts = data === undefined ? [] : Array.isArray(data) ? data : [data];
@@ -27,25 +35,37 @@ async function writeParts(path: string, data: tf.io.WeightData | undefined): Pro
   }
 }
 
-/** Writes `model` and its info to `dir` (replacing it atomically). */
-export async function saveModel(dir: string, model: tf.LayersModel, info: ModelInfo): Promise<void> {
-  await writeDirAtomic(dir, async (tmp) => {
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        await writeParts(join(tmp, WEIGHTS_BIN), artifacts.weightData);
-        const json = {
-          modelTopology: artifacts.modelTopology,
-          format: artifacts.format ?? 'layers-model',
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy ?? null,
-          weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
-        };
-        await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-      }),
-    );
-    await writeFile(join(tmp, INFO_JSON), JSON.stringify(info, null, 2) + '\n');
-  });
+/**
+ * Writes `model` and its info to `dir` (replacing it atomically). An existing `dir` must be an
+ * fcn model directory, unless `force`.
+ */
+export async function saveModel(
+  dir: string,
+  model: tf.LayersModel,
+  info: ModelInfo,
+  o: { force?: boolean } = {},
+): Promise<void> {
+  await writeDirAtomic(
+    dir,
+    async (tmp) => {
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          await writeParts(join(tmp, WEIGHTS_BIN), artifacts.weightData);
+          const json = {
+            modelTopology: artifacts.modelTopology,
+            format: artifacts.format ?? 'layers-model',
+            generatedBy: artifacts.generatedBy,
+            convertedBy: artifacts.convertedBy ?? null,
+            weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+          };
+          await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
+          return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+        }),
+      );
+      await writeFile(join(tmp, INFO_JSON), JSON.stringify(info, null, 2) + '\n');
+    },
+    { kind: MODEL_DIR, ...o },
+  );
 }
 
 async function readNamed(path: string, what: string): Promise<Buffer> {

@@ -14,13 +14,20 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
 import { loadModel, saveModel, type ModelInfo, type TrainerState } from '../runtime/index.js';
-import { writeDirAtomic } from '../util/index.js';
+import { writeDirAtomic, type OutputKind } from '../util/index.js';
 import type { TrainSettings } from './settings.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 const STATE_JSON = 'state.json';
 const OPTIMIZER_BIN = 'optimizer.bin';
 const MODEL_SUBDIR = 'model';
+
+/** A checkpoint directory, marked by its state.json. */
+export const CHECKPOINT: OutputKind = {
+  what: 'an fcn checkpoint',
+  marker: STATE_JSON,
+  test: (text) => (JSON.parse(text) as { format?: unknown }).format === 'fcn-checkpoint',
+};
 
 /** The best evaluation of a run so far. */
 export interface BestEval {
@@ -95,11 +102,15 @@ export async function saveCheckpoint(
     imagesSeen: optimizer.iteration * state.settings.batch,
     optimizer: layout,
   };
-  await writeDirAtomic(checkpointDir(run), async (tmp) => {
-    await saveModel(join(tmp, MODEL_SUBDIR), model, info);
-    await writeFile(join(tmp, OPTIMIZER_BIN), new Uint8Array(bytes.buffer));
-    await writeFile(join(tmp, STATE_JSON), JSON.stringify(json, null, 2) + '\n');
-  });
+  await writeDirAtomic(
+    checkpointDir(run),
+    async (tmp) => {
+      await saveModel(join(tmp, MODEL_SUBDIR), model, info);
+      await writeFile(join(tmp, OPTIMIZER_BIN), new Uint8Array(bytes.buffer));
+      await writeFile(join(tmp, STATE_JSON), JSON.stringify(json, null, 2) + '\n');
+    },
+    { kind: CHECKPOINT },
+  );
 }
 
 /** Reads just the state of a run's checkpoint (no tensors). */

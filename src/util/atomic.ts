@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkReplaceable, type OutputKind } from './output.js';
 
 function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -33,11 +34,25 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   }
 }
 
+/** What writeDirAtomic writes, and whether it may replace anything at all. */
+export interface WriteDirOptions {
+  /** The kind of output: an existing directory is replaced only if its marker says it is one (output.ts). */
+  kind: OutputKind;
+  /** Replace whatever is there. */
+  force?: boolean;
+}
+
 /**
  * Replaces a directory atomically: `fill` writes into a fresh temporary directory beside
- * `dir`, which is then renamed into place (the old one, if any, is removed after).
+ * `dir`, which is then renamed into place (the old one, if any, is removed after). Refuses,
+ * with a UserError, to replace what is not an fcn output of `o.kind` unless `o.force`.
  */
-export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+export async function writeDirAtomic(
+  dir: string,
+  fill: (tmpDir: string) => Promise<void>,
+  o: WriteDirOptions,
+): Promise<void> {
+  checkReplaceable(dir, o.kind, { force: o.force ?? false });
   await mkdir(dirname(dir), { recursive: true });
   const tmp = tempPath(dir);
   const old = `${tmp}.old`;

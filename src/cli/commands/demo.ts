@@ -7,7 +7,7 @@
  * `fcn eval` and `fcn predict`, and the report lists those commands to do it by hand.
  */
 import type { Command } from 'commander';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../diagnostics/index.js';
@@ -27,18 +27,11 @@ export const DEMO_NET = fileURLToPath(new URL('../../../nets/tiny-fcn8s.fcn', im
 /** Marks a directory as the demo's own, so a rerun may replace it. */
 const MARKER = 'fcn-demo.json';
 
-/** Refuses an output directory that holds anything but an earlier demo; clears an earlier demo's run. */
+/** Refuses an output path that is anything but an earlier demo (or nothing); clears an earlier demo's run. */
 async function prepareOut(out: string): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
-  }
-  if (entries.length && !entries.includes(MARKER))
-    throw new UserError(
-      `--out ${out}: directory exists and is not an earlier fcn demo (no ${MARKER}); choose another --out`,
-    );
+  const { checkReplaceable } = await import('../../util/index.js');
+  const demoDir = { what: 'an fcn demo directory', marker: MARKER, test: () => true };
+  if (checkReplaceable(out, demoDir, { flag: '--out' }) !== 'dir') return;
   await rm(join(out, 'run'), { recursive: true, force: true });
 }
 
