@@ -1,11 +1,11 @@
 /**
  * Model directories: save → load gives the same graph, weights and predictions, with fcn.json
- * intact; the directory is replaced atomically; bad directories are user errors. Also the
- * .npy reader/writer.
+ * intact; a plain tfjs reader loads them by path; saving again adds a version and keeps what fcn
+ * did not write; bad directories are user errors. Also the .npy reader/writer.
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/compiler/analysis/index.js';
@@ -33,10 +33,18 @@ test('a saved model loads back with the same layers, weights, predictions and in
   const { model, info } = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 5 });
   const out = join(dir, 'toy');
   await saveModel(out, model, info);
-  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  t.deepEqual(readdirSync(out).sort(), ['.current', '.v000001', 'fcn.json', 'model.json', 'weights.bin']);
   const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
   t.is(json.format, 'layers-model');
   t.deepEqual(json.weightsManifest[0].paths, ['./weights.bin']);
+
+  // What tfjs-node's file:// handler does: model.json and the manifest's paths, read by path.
+  const weightData = new Uint8Array(readFileSync(join(out, 'weights.bin'))).buffer;
+  const plain = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }),
+  );
+  t.is(plain.countParams(), model.countParams());
+  plain.dispose();
 
   const loaded = await loadModel(out);
   t.deepEqual(loaded.info, JSON.parse(JSON.stringify(info)));
@@ -54,15 +62,25 @@ test('a saved model loads back with the same layers, weights, predictions and in
   model.dispose();
 });
 
-test('saving again replaces the directory as a whole', async (t) => {
+test('saving again adds a version, keeps the one before, and leaves files fcn did not write', async (t) => {
   const ir = toyFcn();
   const out = join(dir, 'again');
   const first = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 1 });
   await saveModel(out, first.model, first.info);
-  writeFileSync(join(out, 'stray.txt'), 'left over');
+  writeFileSync(join(out, 'stray.txt'), 'notes of the user');
   const second = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 2 });
   await saveModel(out, second.model, second.info);
-  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  t.deepEqual(readdirSync(out).sort(), [
+    '.current',
+    '.v000001',
+    '.v000002',
+    'fcn.json',
+    'model.json',
+    'stray.txt',
+    'weights.bin',
+  ]);
+  t.is(readlinkSync(join(out, '.current')), '.v000002');
+  t.is(readFileSync(join(out, 'stray.txt'), 'utf8'), 'notes of the user');
   t.is((await loadModel(out)).info.seed, 2);
   t.deepEqual(
     readdirSync(dir).filter((f) => f.startsWith('.')),

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ import {
 } from '../src/train/index.js';
 import { writeMicroData } from './helpers/micro.js';
 import { useWasm } from './helpers/tf.js';
+import { snapshotTree } from './helpers/tree.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const NET = join(repo, 'test/fixtures/train/micro.fcn');
@@ -173,19 +174,9 @@ test.serial('a failed checkpoint write leaves the previous checkpoint whole and 
   const prepared = await newRun('atomic', { iters: 2 });
   await runTraining(prepared);
   const dir = checkpointDir(prepared.run);
-  const snapshot = async () => {
-    const files = new Map<string, Buffer>();
-    const walk = async (d: string, rel: string): Promise<void> => {
-      for (const e of await readdir(d, { withFileTypes: true })) {
-        if (e.isDirectory()) await walk(join(d, e.name), join(rel, e.name));
-        else files.set(join(rel, e.name), await readFile(join(d, e.name)));
-      }
-    };
-    await walk(dir, '');
-    return files;
-  };
-  const before = await snapshot();
-  t.deepEqual([...before.keys()].sort(), [
+  const snapshot = () => snapshotTree(dir);
+  const before = snapshot();
+  t.deepEqual(Object.keys(before).sort(), [
     'model/fcn.json',
     'model/model.json',
     'model/weights.bin',
@@ -198,7 +189,12 @@ test.serial('a failed checkpoint write leaves the previous checkpoint whole and 
   await t.throwsAsync(saveCheckpoint(prepared.run, ckpt.model, ckpt.info, ckpt.optimizer, bad), {
     instanceOf: TypeError,
   });
-  t.deepEqual(await snapshot(), before, 'the previous checkpoint is untouched');
+  t.deepEqual(snapshot(), before, 'the previous checkpoint is untouched');
+  t.deepEqual(
+    (await readdir(dir)).filter((e) => e.startsWith('.')).sort(),
+    ['.current', '.v000001'],
+    'no new version, and no temporary one left',
+  );
   t.deepEqual(
     (await readdir(prepared.run)).sort(),
     ['best', 'checkpoint', 'log.jsonl', 'model', 'summary.json'],

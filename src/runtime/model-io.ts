@@ -2,15 +2,16 @@
  * Model directories: model.json + weights.bin in the tfjs layers-model format (what
  * tfjs-node's file:// handler writes, so other tfjs tools read them), plus fcn.json with what
  * fcn needs to feed and train the model (ModelInfo), which also marks the directory as fcn's
- * (src/util/output.ts). Written atomically: the directory
- * appears complete or not at all. Loaded with tf.loadLayersModel through an in-memory
- * handler, since @tensorflow/tfjs has no file:// handler of its own.
+ * (src/util/output.ts). Written atomically as a versioned directory (src/util/versioned-dir.ts):
+ * DIR/model.json etc. are links into its newest complete version, so DIR stays a plain tfjs
+ * model directory. Loaded with tf.loadLayersModel through an in-memory handler, since
+ * @tensorflow/tfjs has no file:// handler of its own.
  */
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
-import { writeDirAtomic, type OutputKind } from '../util/index.js';
+import { currentVersion, writeDirAtomic, type OutputKind } from '../util/index.js';
 import type { ModelInfo } from './info.js';
 import './layers/index.js';
 
@@ -35,9 +36,28 @@ async function writeParts(path: string, data: tf.io.WeightData | undefined): Pro
   }
 }
 
+/** Writes the files of a model directory into `dir` as they are (no atomicity: for a directory being filled). */
+export async function writeModelFiles(dir: string, model: tf.LayersModel, info: ModelInfo): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      await writeParts(join(dir, WEIGHTS_BIN), artifacts.weightData);
+      const json = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeFile(join(dir, MODEL_JSON), JSON.stringify(json));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  await writeFile(join(dir, INFO_JSON), JSON.stringify(info, null, 2) + '\n');
+}
+
 /**
- * Writes `model` and its info to `dir` (replacing it atomically). An existing `dir` must be an
- * fcn model directory, unless `force`.
+ * Writes `model` and its info to `dir` as a new version (atomically). An existing `dir` must be
+ * an fcn model directory, unless `force`.
  */
 export async function saveModel(
   dir: string,
@@ -45,36 +65,16 @@ export async function saveModel(
   info: ModelInfo,
   o: { force?: boolean } = {},
 ): Promise<void> {
-  await writeDirAtomic(
-    dir,
-    async (tmp) => {
-      await model.save(
-        tf.io.withSaveHandler(async (artifacts) => {
-          await writeParts(join(tmp, WEIGHTS_BIN), artifacts.weightData);
-          const json = {
-            modelTopology: artifacts.modelTopology,
-            format: artifacts.format ?? 'layers-model',
-            generatedBy: artifacts.generatedBy,
-            convertedBy: artifacts.convertedBy ?? null,
-            weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
-          };
-          await writeFile(join(tmp, MODEL_JSON), JSON.stringify(json));
-          return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-        }),
-      );
-      await writeFile(join(tmp, INFO_JSON), JSON.stringify(info, null, 2) + '\n');
-    },
-    { kind: MODEL_DIR, ...o },
-  );
+  await writeDirAtomic(dir, (tmp) => writeModelFiles(tmp, model, info), { kind: MODEL_DIR, ...o });
 }
 
-async function readNamed(path: string, what: string): Promise<Buffer> {
+async function readNamed(path: string, what: string, shown = path): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
-      `${path}: cannot read ${what}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`,
+      `${shown}: cannot read ${what}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`,
     );
   }
 }
@@ -87,29 +87,35 @@ function parseJson<T>(bytes: Buffer, path: string): T {
   }
 }
 
-/** Reads a model directory's fcn.json. */
-export async function readModelInfo(dir: string): Promise<ModelInfo> {
-  const path = join(dir, INFO_JSON);
-  const info = parseJson<ModelInfo>(await readNamed(path, 'the model description'), path);
+async function readInfo(root: string, shown: string): Promise<ModelInfo> {
+  const path = join(shown, INFO_JSON);
+  const info = parseJson<ModelInfo>(await readNamed(join(root, INFO_JSON), 'the model description', path), path);
   if (info.format !== 'fcn-model') throw new UserError(`${path}: not an fcn model description`);
   return info;
 }
 
+/** Reads a model directory's fcn.json. */
+export async function readModelInfo(dir: string): Promise<ModelInfo> {
+  return readInfo(currentVersion(dir), dir);
+}
+
 /** Loads a model directory written by saveModel (or any tfjs layers-model directory plus fcn.json). */
 export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
+  // Every file is read from one version, even if a writer publishes a newer one meanwhile.
+  const root = currentVersion(dir);
   const jsonPath = join(dir, MODEL_JSON);
   const json = parseJson<tf.io.ModelJSON>(
-    await readNamed(jsonPath, 'the model (is this a model directory?)'),
+    await readNamed(join(root, MODEL_JSON), 'the model (is this a model directory?)', jsonPath),
     jsonPath,
   );
-  const info = await readModelInfo(dir);
+  const info = await readInfo(root, dir);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of json.weightsManifest ?? []) {
     weightSpecs.push(...group.weights);
     for (const p of group.paths) {
-      const bytes = await readNamed(join(dir, p), 'weights');
-      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      const data = await readNamed(join(root, p), 'weights', join(dir, p));
+      buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
     }
   }
   const weightData = buffers.length === 1 ? buffers[0]! : buffers;

@@ -5,7 +5,8 @@
  *   RUN/checkpoint/     what `--resume` needs (checkpoint.ts)
  *   RUN/log.jsonl       one line per step and per evaluation (log.ts)
  *   RUN/summary.json    written when the run finishes
- * and how a path given to `fcn eval`/`fcn predict` is resolved to a model directory.
+ * model/, best/ and checkpoint/ are versioned directories (src/util/versioned-dir.ts).
+ * Also how a path given to `fcn eval`/`fcn predict` is resolved to a model directory.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';

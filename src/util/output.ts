@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
+import { currentVersion } from './versioned-dir.js';
 
 /** A kind of directory fcn writes, recognised by its marker file. */
 export interface OutputKind {
@@ -45,10 +46,10 @@ export function existing(path: string): Existing {
   }
 }
 
-/** Whether `dir` holds the marker of `kind`. */
+/** Whether `dir` holds the marker of `kind` (in its newest version, for a versioned directory). */
 export function isOutputOf(dir: string, kind: OutputKind): boolean {
   try {
-    return kind.test(readFileSync(join(dir, kind.marker), 'utf8'));
+    return kind.test(readFileSync(join(currentVersion(dir), kind.marker), 'utf8'));
   } catch {
     return false;
   }
