@@ -3,16 +3,14 @@
 // with --force; anything else is refused with one line and left exactly as it was. Runs the
 // built CLI (bin/fcn.js → dist/): build first.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runFcn as fcn } from './helpers/cli.js';
 import { MICRO_NET } from './helpers/micro.js';
 import { snapshotTree } from './helpers/tree.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const NET = MICRO_NET;
 
 let root: string;
@@ -22,15 +20,6 @@ test.before(async () => {
 test.after.always(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-/** Runs the CLI; resolves to its exit code and output, whatever the code. */
-function fcn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', ['bin/fcn.js', ...args], { cwd: repo }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** A directory of the user's, with a file and a subdirectory. */
 function userDir(name: string): string {

@@ -8,11 +8,11 @@
  * model/, best/ and checkpoint/ are versioned directories (src/util/versioned-dir.ts).
  * Also how a path given to `fcn eval`/`fcn predict` is resolved to a model directory.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
 import { INFO_JSON } from '../runtime/index.js';
+import { existing } from '../util/index.js';
 import { checkpointDir, checkpointModelDir } from './checkpoint.js';
 
 export const RUN_FILES = {
@@ -46,15 +46,11 @@ export function defaultRunDir(net: string, now = new Date()): string {
   return join('runs', `${net.replace(/[^-\w.]/g, '_')}-${stamp}`);
 }
 
-/** Refuses to start a new run in a directory that already holds files (it would mix two runs). */
+/** Refuses to start a new run where there is a file, or a directory that already holds files (it would mix two runs). */
 export async function checkNewRunDir(run: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(run);
-  } catch {
-    return; // does not exist yet
-  }
-  if (!entries.length) return;
+  const there = existing(run);
+  if (there === 'file') throw new UserError(`--out ${run}: is a file, not a run directory; choose another --out`);
+  if (there !== 'dir' || !readdirSync(run).length) return;
   const hint = existsSync(checkpointDir(run))
     ? `it holds a run: continue it with 'fcn train --resume ${run}', or`
     : 'it is not empty:';

@@ -40,6 +40,14 @@ export async function removeStaleTemps(dir: string, target?: string): Promise<vo
   }
 }
 
+/** A file write that failed because the target is a directory is the user's mistake, not ours. */
+function renameError(e: unknown, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST'
+    ? new UserError(`${path}: is a directory; give a file name`)
+    : e;
+}
+
 /** Writes a file atomically: to a temporary file beside it, then renamed over the target. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -49,7 +57,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw renameError(e, path);
   }
 }
 
@@ -62,7 +70,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw renameError(e, path);
   }
 }
 
