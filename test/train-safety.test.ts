@@ -1,14 +1,20 @@
 // fcn train and the files of a run, through the built CLI (bin/fcn.js → dist/: build first):
-// --out naming a file is a one-line user error.
+// a run another process is training cannot be trained again (RUN/.lock), a stale lock is taken
+// over with a warning and every lock is released however the process ends; --out naming a file
+// is a one-line user error.
 import test from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareNewRun, runTraining } from '../src/train/index.js';
 import { runFcn as fcn } from './helpers/cli.js';
 import { MICRO_NET, writeMicroData } from './helpers/micro.js';
 import { useWasm } from './helpers/tf.js';
 
+const repo = fileURLToPath(new URL('..', import.meta.url));
 const NET = MICRO_NET;
 
 let root: string;
@@ -21,9 +27,85 @@ test.before(async () => {
   await writeMicroData(data);
 });
 
+/** Background trainings, stopped for good when the tests end, whatever happened. */
+const children: ChildProcess[] = [];
+
 test.after.always(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (root) await rm(root, { recursive: true, force: true });
 });
+
+/** Starts `fcn train` in the background; `training` resolves once steps are under way. */
+function startTraining(...args: string[]): {
+  child: ChildProcess;
+  training: Promise<void>;
+  done: Promise<{ code: number | null; stderr: string }>;
+} {
+  const child = spawn('node', ['bin/fcn.js', 'train', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  let started!: () => void;
+  const training = new Promise<void>((resolve) => (started = resolve));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (/\niter \d+/.test(stderr)) started();
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('close', (code) => {
+      started();
+      resolve({ code, stderr });
+    }),
+  );
+  return { child, training, done };
+}
+
+const lockPath = (run: string): string => join(run, '.lock');
+
+test.serial('a run another process is training cannot be resumed: exit 1, naming its pid', async (t) => {
+  const run = join(root, 'busy');
+  const first = startTraining(NET, '--data', data, '--out', run, '--iters', '20000', '--backend', 'wasm');
+  await first.training;
+  const lock = JSON.parse(readFileSync(lockPath(run), 'utf8')) as { pid: number; hostname: string; started: string };
+  t.is(lock.pid, first.child.pid!);
+  t.is(lock.hostname, hostname());
+  const second = await fcn('train', '--resume', run, '--backend', 'wasm');
+  t.is(second.code, 1, second.stderr);
+  t.is(
+    second.stderr,
+    `fcn: ${run} is in use by another fcn process (pid ${first.child.pid}, since ${lock.started}); wait for it to end, or stop it\n`,
+  );
+  first.child.kill('SIGINT');
+  const end = await first.done;
+  t.is(end.code, 130, end.stderr);
+  t.false(existsSync(lockPath(run)), 'the lock is released when the run stops');
+});
+
+test.serial(
+  'a stale lock (its process is gone) is taken over with a warning; locks are released on errors',
+  async (t) => {
+    const run = join(root, 'stale');
+    const prepared = await prepareNewRun({ source: NET, data, out: run, flags: { iters: 2, evalEvery: 0 } });
+    await runTraining(prepared);
+    t.false(existsSync(lockPath(run)));
+    // A process that has ended: its pid is free.
+    const gone = spawn('node', ['-e', '']);
+    await new Promise((resolve) => gone.on('close', resolve));
+    const stale = { pid: gone.pid, hostname: hostname(), started: '2020-01-01T00:00:00.000Z' };
+    writeFileSync(lockPath(run), JSON.stringify(stale) + '\n');
+    const resumed = await fcn('train', '--resume', run, '--iters', '3', '--backend', 'wasm');
+    t.is(resumed.code, 0, resumed.stderr);
+    t.true(
+      resumed.stderr.startsWith(
+        `fcn: warning: ${lockPath(run)} was left by pid ${gone.pid}, which no longer runs; taking it over\n`,
+      ),
+      resumed.stderr,
+    );
+    t.false(existsSync(lockPath(run)), 'released at the end');
+    const failed = await fcn('train', '--resume', run, '--iters', '4', '--data', join(root, 'no-such-data'));
+    t.is(failed.code, 1, failed.stderr);
+    t.false(existsSync(lockPath(run)), 'released after an error');
+  },
+);
 
 test('fcn train --out naming a file is a one-line error, exit 1, and the file is kept', async (t) => {
   const file = join(root, 'notes.txt');

@@ -5,17 +5,18 @@
  * both start runs through here.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
 import { listSplits, readSynthManifest, VOC_CLASSES, VocDataset } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { analyzeNet, emitModel, loadModel, type ModelInfo } from '../runtime/index.js';
+import { removeStaleTemps } from '../util/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { TrainLog } from './log.js';
 import type { LoopOptions } from './loop.js';
-import { checkNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
+import { claimNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
+import { checkNotLocked, lockRun, type RunLock } from './run-lock.js';
 import { resolveSettings, settingsToJson, type SettingOverrides } from './settings.js';
 
 /** A run ready for runTraining (add a signal and events). */
@@ -110,21 +111,41 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
   );
   await checkInputSize(file, info, train, settings.crop, o.net);
   const run = o.out ?? defaultRunDir(info.net);
-  await checkNewRunDir(run);
-  await mkdir(run, { recursive: true });
-  const log = await TrainLog.create(runPaths(run).log);
-  const state = { iteration: 0, settings, data: resolve(o.data), source: resolve(o.source), elapsed: 0 };
-  log.add({
-    type: 'start',
-    iter: 0,
-    time: 0,
-    net: info.net,
-    source: state.source,
-    data: state.data,
-    settings: settingsToJson(settings),
+  return withLock(await claimNewRunDir(run), async (lock) => {
+    const log = await TrainLog.create(runPaths(run).log);
+    const state = { iteration: 0, settings, data: resolve(o.data), source: resolve(o.source), elapsed: 0 };
+    log.add({
+      type: 'start',
+      iter: 0,
+      time: 0,
+      net: info.net,
+      source: state.source,
+      data: state.data,
+      settings: settingsToJson(settings),
+    });
+    const classNames = await classNamesFor(o.data, info.classes);
+    return {
+      run,
+      model,
+      info,
+      train,
+      ...(val ? { val } : {}),
+      state,
+      log,
+      ...(classNames ? { classNames } : {}),
+      lock,
+    };
   });
-  const classNames = await classNamesFor(o.data, info.classes);
-  return { run, model, info, train, ...(val ? { val } : {}), state, log, ...(classNames ? { classNames } : {}) };
+}
+
+/** Runs the rest of a run's preparation under its lock, releasing it if that fails. */
+async function withLock<T>(lock: RunLock, f: (lock: RunLock) => Promise<T>): Promise<T> {
+  try {
+    return await f(lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
 
 /** What may change when resuming: the length of the run, and where the dataset now lives. */
@@ -136,37 +157,43 @@ export interface ResumeOptions {
 
 /** Prepares to continue a run from its checkpoint, exactly where it stopped. */
 export async function prepareResume(run: string, o: ResumeOptions = {}): Promise<PreparedRun> {
-  const ckpt = await loadCheckpoint(run);
-  const { state, model, info, optimizer } = ckpt;
-  const data = o.data ?? state.data;
-  const settings = { ...state.settings };
-  const train = await openSplit(data, settings.trainSplit, info.classes);
-  if (o.iters !== undefined || o.epochs !== undefined)
-    settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
-  if (settings.iters < state.iteration) {
-    throw new UserError(
-      `${run} stopped at iteration ${state.iteration}; --iters ${settings.iters} would end before it`,
-      2,
-    );
-  }
-  const val = settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined;
-  const log = await TrainLog.resume(runPaths(run).log, state.iteration);
-  log.add({
-    type: 'resume',
-    iter: state.iteration,
-    time: state.elapsed,
-    ...(settings.iters !== state.settings.iters ? { iters: settings.iters } : {}),
+  // A run in use is named as such, even before it has a checkpoint.
+  checkNotLocked(run);
+  return withLock(lockRun(run), async (lock) => {
+    await removeStaleTemps(run); // of files a killed session was writing (summary, log)
+    const ckpt = await loadCheckpoint(run);
+    const { state, model, info, optimizer } = ckpt;
+    const data = o.data ?? state.data;
+    const settings = { ...state.settings };
+    const train = await openSplit(data, settings.trainSplit, info.classes);
+    if (o.iters !== undefined || o.epochs !== undefined)
+      settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
+    if (settings.iters < state.iteration) {
+      throw new UserError(
+        `${run} stopped at iteration ${state.iteration}; --iters ${settings.iters} would end before it`,
+        2,
+      );
+    }
+    const val = settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined;
+    const log = await TrainLog.resume(runPaths(run).log, state.iteration);
+    log.add({
+      type: 'resume',
+      iter: state.iteration,
+      time: state.elapsed,
+      ...(settings.iters !== state.settings.iters ? { iters: settings.iters } : {}),
+    });
+    const classNames = await classNamesFor(data, info.classes);
+    return {
+      run,
+      model,
+      info,
+      train,
+      ...(val ? { val } : {}),
+      state: { ...state, settings, data: resolve(data) },
+      optimizer,
+      log,
+      ...(classNames ? { classNames } : {}),
+      lock,
+    };
   });
-  const classNames = await classNamesFor(data, info.classes);
-  return {
-    run,
-    model,
-    info,
-    train,
-    ...(val ? { val } : {}),
-    state: { ...state, settings, data: resolve(data) },
-    optimizer,
-    log,
-    ...(classNames ? { classNames } : {}),
-  };
 }

@@ -27,12 +27,15 @@ export const DEMO_NET = fileURLToPath(new URL('../../../nets/tiny-fcn8s.fcn', im
 /** Marks a directory as the demo's own, so a rerun may replace it. */
 const MARKER = 'fcn-demo.json';
 
-/** Refuses an output path that is anything but an earlier demo (or nothing); clears an earlier demo's run. */
+/** Refuses an output path that is anything but an earlier demo (or nothing); clears an earlier demo's run, unless a process still trains it. */
 async function prepareOut(out: string): Promise<void> {
   const { checkReplaceable } = await import('../../util/index.js');
   const demoDir = { what: 'an fcn demo directory', marker: MARKER, test: () => true };
   if (checkReplaceable(out, demoDir, { flag: '--out' }) !== 'dir') return;
-  await rm(join(out, 'run'), { recursive: true, force: true });
+  const { checkNotLocked } = await import('../../train/index.js');
+  const run = join(out, 'run');
+  checkNotLocked(run);
+  await rm(run, { recursive: true, force: true });
 }
 
 /** Claims the output directory before anything is written, so that a rerun after an interruption may replace it. */
