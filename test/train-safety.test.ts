@@ -1,7 +1,7 @@
 // fcn train and the files of a run, through the built CLI (bin/fcn.js → dist/: build first):
 // a run another process is training cannot be trained again (RUN/.lock), a stale lock is taken
-// over with a warning and every lock is released however the process ends; --out naming a file
-// is a one-line user error.
+// over with a warning and every lock is released however the process ends; resuming a finished
+// run touches nothing; --out naming a file is a one-line user error.
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareNewRun, runTraining } from '../src/train/index.js';
 import { runFcn as fcn } from './helpers/cli.js';
+import { snapshotTree, statTree } from './helpers/tree.js';
 import { MICRO_NET, writeMicroData } from './helpers/micro.js';
 import { useWasm } from './helpers/tf.js';
 
@@ -106,6 +107,23 @@ test.serial(
     t.false(existsSync(lockPath(run)), 'released after an error');
   },
 );
+
+test.serial('resuming a finished run says so and touches nothing', async (t) => {
+  const run = join(root, 'finished');
+  const prepared = await prepareNewRun({ source: NET, data, out: run, flags: { iters: 2, evalEvery: 0 } });
+  await runTraining(prepared);
+  const bytes = snapshotTree(run);
+  const stats = statTree(run);
+  t.true('summary.json' in bytes);
+  for (const args of [[], ['--iters', '2']]) {
+    const r = await fcn('train', '--resume', run, ...args);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stderr, `fcn train: ${run} already finished at iteration 2; to train longer, pass --iters M with M > 2\n`);
+    t.is(r.stdout, '');
+  }
+  t.deepEqual(snapshotTree(run), bytes);
+  t.deepEqual(statTree(run), stats);
+});
 
 test('fcn train --out naming a file is a one-line error, exit 1, and the file is kept', async (t) => {
   const file = join(root, 'notes.txt');

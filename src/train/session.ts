@@ -6,13 +6,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
 import { listSplits, readSynthManifest, VOC_CLASSES, VocDataset } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { analyzeNet, emitModel, loadModel, type ModelInfo } from '../runtime/index.js';
 import { removeStaleTemps } from '../util/index.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, readCheckpointState } from './checkpoint.js';
 import { TrainLog } from './log.js';
 import type { LoopOptions } from './loop.js';
 import { claimNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
@@ -148,6 +148,17 @@ async function withLock<T>(lock: RunLock, f: (lock: RunLock) => Promise<T>): Pro
   }
 }
 
+/** Thrown by prepareResume for a run that has already done all its iterations: there is nothing to do. */
+export class RunFinished extends Error {
+  constructor(
+    readonly run: string,
+    readonly iteration: number,
+  ) {
+    super(`${run} already finished at iteration ${iteration}; to train longer, pass --iters M with M > ${iteration}`);
+    this.name = 'RunFinished';
+  }
+}
+
 /** What may change when resuming: the length of the run, and where the dataset now lives. */
 export interface ResumeOptions {
   iters?: number;
@@ -155,10 +166,16 @@ export interface ResumeOptions {
   data?: string;
 }
 
-/** Prepares to continue a run from its checkpoint, exactly where it stopped. */
+/**
+ * Prepares to continue a run from its checkpoint, exactly where it stopped. A finished run
+ * (summary written, no more iterations asked for) is left untouched: RunFinished.
+ */
 export async function prepareResume(run: string, o: ResumeOptions = {}): Promise<PreparedRun> {
   // A run in use is named as such, even before it has a checkpoint.
   checkNotLocked(run);
+  const saved = await readCheckpointState(run);
+  const finished = (iters: number) => iters === saved.iteration && existsSync(runPaths(run).summary);
+  if (o.epochs === undefined && finished(o.iters ?? saved.settings.iters)) throw new RunFinished(run, saved.iteration);
   return withLock(lockRun(run), async (lock) => {
     await removeStaleTemps(run); // of files a killed session was writing (summary, log)
     const ckpt = await loadCheckpoint(run);
@@ -168,6 +185,11 @@ export async function prepareResume(run: string, o: ResumeOptions = {}): Promise
     const train = await openSplit(data, settings.trainSplit, info.classes);
     if (o.iters !== undefined || o.epochs !== undefined)
       settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
+    if (finished(settings.iters)) {
+      model.dispose();
+      tf.dispose(Object.values(optimizer.history));
+      throw new RunFinished(run, state.iteration);
+    }
     if (settings.iters < state.iteration) {
       throw new UserError(
         `${run} stopped at iteration ${state.iteration}; --iters ${settings.iters} would end before it`,

@@ -161,9 +161,16 @@ export function register(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (source: string | undefined, flags: TrainFlags) => {
       const { selectBackend } = await import('../../runtime/index.js');
-      const { formatDuration, runPaths } = await import('../../train/index.js');
+      const { formatDuration, runPaths, RunFinished } = await import('../../train/index.js');
       const backend = await selectBackend(flags.backend);
-      const prepared = await prepare(source, flags);
+      let prepared: PreparedRun;
+      try {
+        prepared = await prepare(source, flags);
+      } catch (e) {
+        if (!(e instanceof RunFinished)) throw e;
+        process.stderr.write(`fcn train: ${e.message}\n`);
+        return;
+      }
       const { run } = prepared;
       const s = prepared.state.settings;
       process.stderr.write(
