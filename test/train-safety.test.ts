@@ -1,7 +1,8 @@
 // fcn train and the files of a run, through the built CLI (bin/fcn.js → dist/: build first):
 // a run another process is training cannot be trained again (RUN/.lock), a stale lock is taken
 // over with a warning and every lock is released however the process ends; resuming a finished
-// run touches nothing; --out naming a file is a one-line user error.
+// run touches nothing; SIGTERM stops like Ctrl-C, with a checkpoint; --out naming a file is a
+// one-line user error.
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareNewRun, runTraining } from '../src/train/index.js';
+import { loadCheckpoint, prepareNewRun, runTraining } from '../src/train/index.js';
 import { runFcn as fcn } from './helpers/cli.js';
 import { snapshotTree, statTree } from './helpers/tree.js';
 import { MICRO_NET, writeMicroData } from './helpers/micro.js';
@@ -123,6 +124,23 @@ test.serial('resuming a finished run says so and touches nothing', async (t) => 
   }
   t.deepEqual(snapshotTree(run), bytes);
   t.deepEqual(statTree(run), stats);
+});
+
+test.serial('SIGTERM stops fcn train after the step, with a checkpoint and the resume hint: exit 143', async (t) => {
+  const run = join(root, 'term');
+  const job = startTraining(NET, '--data', data, '--out', run, '--iters', '20000', '--backend', 'wasm');
+  await job.training;
+  job.child.kill('SIGTERM');
+  const { code, stderr } = await job.done;
+  t.is(code, 143, stderr);
+  const stopped = /stopped at iteration (\d+) of 20000; checkpoint written to (.*)\n/.exec(stderr);
+  t.truthy(stopped, stderr);
+  t.is(stopped![2], join(run, 'checkpoint'));
+  t.true(stderr.includes(`resume with: fcn train --resume ${run}\n`), stderr);
+  const ckpt = await loadCheckpoint(run);
+  t.is(ckpt.state.iteration, Number(stopped![1]));
+  ckpt.model.dispose();
+  t.false(existsSync(lockPath(run)));
 });
 
 test('fcn train --out naming a file is a one-line error, exit 1, and the file is kept', async (t) => {

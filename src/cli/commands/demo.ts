@@ -87,7 +87,7 @@ export function register(program: Command): void {
 
       const { selectBackend } = await import('../../runtime/index.js');
       const train = await import('../../train/index.js');
-      const { trainWithSignals } = await import('./train.js');
+      const { stopExitCode, trainWithSignals } = await import('./train.js');
       t = performance.now();
       const backend = await selectBackend(flags.backend);
       const prepared = await train.prepareNewRun({
@@ -107,7 +107,7 @@ export function register(program: Command): void {
         process.stderr.write(
           `fcn demo: interrupted; the training run can be continued with: fcn train --resume ${runDir}\n`,
         );
-        process.exitCode = 130;
+        process.exitCode = stopExitCode(result.signal);
         return;
       }
       const { model, info } = prepared;
