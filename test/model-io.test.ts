@@ -1,11 +1,12 @@
 /**
  * Model directories: save → load gives the same graph, weights and predictions, with fcn.json
- * intact; the directory is replaced atomically; bad directories are user errors. Also the
- * .npy reader/writer.
+ * intact; a plain tfjs reader loads them by path; saving again adds a version and keeps what fcn
+ * did not write; bad directories (a weights file of the wrong size, a manifest that does not fit
+ * the net) are user errors that name the file and the layer. Also the .npy reader/writer.
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/compiler/analysis/index.js';
@@ -33,10 +34,18 @@ test('a saved model loads back with the same layers, weights, predictions and in
   const { model, info } = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 5 });
   const out = join(dir, 'toy');
   await saveModel(out, model, info);
-  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  t.deepEqual(readdirSync(out).sort(), ['.current', '.v000001', 'fcn.json', 'model.json', 'weights.bin']);
   const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
   t.is(json.format, 'layers-model');
   t.deepEqual(json.weightsManifest[0].paths, ['./weights.bin']);
+
+  // What tfjs-node's file:// handler does: model.json and the manifest's paths, read by path.
+  const weightData = new Uint8Array(readFileSync(join(out, 'weights.bin'))).buffer;
+  const plain = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }),
+  );
+  t.is(plain.countParams(), model.countParams());
+  plain.dispose();
 
   const loaded = await loadModel(out);
   t.deepEqual(loaded.info, JSON.parse(JSON.stringify(info)));
@@ -54,15 +63,25 @@ test('a saved model loads back with the same layers, weights, predictions and in
   model.dispose();
 });
 
-test('saving again replaces the directory as a whole', async (t) => {
+test('saving again adds a version, keeps the one before, and leaves files fcn did not write', async (t) => {
   const ir = toyFcn();
   const out = join(dir, 'again');
   const first = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 1 });
   await saveModel(out, first.model, first.info);
-  writeFileSync(join(out, 'stray.txt'), 'left over');
+  writeFileSync(join(out, 'stray.txt'), 'notes of the user');
   const second = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 2 });
   await saveModel(out, second.model, second.info);
-  t.deepEqual(readdirSync(out).sort(), ['fcn.json', 'model.json', 'weights.bin']);
+  t.deepEqual(readdirSync(out).sort(), [
+    '.current',
+    '.v000001',
+    '.v000002',
+    'fcn.json',
+    'model.json',
+    'stray.txt',
+    'weights.bin',
+  ]);
+  t.is(readlinkSync(join(out, '.current')), '.v000002');
+  t.is(readFileSync(join(out, 'stray.txt'), 'utf8'), 'notes of the user');
   t.is((await loadModel(out)).info.seed, 2);
   t.deepEqual(
     readdirSync(dir).filter((f) => f.startsWith('.')),
@@ -71,6 +90,71 @@ test('saving again replaces the directory as a whole', async (t) => {
   );
   first.model.dispose();
   second.model.dispose();
+});
+
+/** A saved toy model in a fresh directory, and its manifest's weights with their byte offsets. */
+async function savedToy(name: string) {
+  const ir = toyFcn();
+  const { model, info } = emitModel(ir, { offsets: analyze(ir).crops.offsets, seed: 3 });
+  const out = join(dir, name);
+  await saveModel(out, model, info);
+  model.dispose();
+  const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+  const weights = json.weightsManifest[0].weights as Array<{ name: string; shape: number[] }>;
+  let offset = 0;
+  const at = weights.map((w) => {
+    const start = offset;
+    offset += 4 * w.shape.reduce((a, b) => a * b, 1);
+    return { ...w, start };
+  });
+  return { out, json, weights: at, total: offset };
+}
+
+test('a truncated weights.bin names the file, both sizes and the first weight past its end', async (t) => {
+  const { out, weights, total } = await savedToy('truncated');
+  const cut = weights.find((w) => w.name === 'fc3/kernel')!.start + 10;
+  const bin = join(out, 'weights.bin');
+  writeFileSync(bin, readFileSync(bin).subarray(0, cut));
+  const err = await t.throwsAsync(loadModel(out), { instanceOf: UserError });
+  t.is(
+    err!.message,
+    `${bin}: truncated: ${cut} bytes where model.json's manifest needs ${total}; ` +
+      'the first weight past its end is fc3/kernel (layer fc3)',
+  );
+});
+
+test('a weights.bin with extra bytes is refused, saying how many', async (t) => {
+  const { out, total } = await savedToy('extra');
+  const bin = join(out, 'weights.bin');
+  writeFileSync(bin, Buffer.concat([readFileSync(bin), Buffer.alloc(12)]));
+  const err = await t.throwsAsync(loadModel(out), { instanceOf: UserError });
+  t.is(
+    err!.message,
+    `${bin}: ${total + 12} bytes where model.json's manifest needs ${total}: 12 extra bytes ` +
+      '(is it the weights file of this model.json?)',
+  );
+});
+
+test("a manifest weight that does not fit the net's topology names the layer", async (t) => {
+  const { out, json } = await savedToy('mismatch');
+  const manifest = json.weightsManifest[0].weights as Array<{ name: string; shape: number[] }>;
+  const kernel = manifest.find((w) => w.name === 'conv2/kernel')!;
+  t.deepEqual(kernel.shape, [3, 3, 4, 8]);
+  kernel.shape = [3, 3, 8, 4]; // as many bytes, another shape
+  writeFileSync(join(out, 'model.json'), JSON.stringify(json));
+  const shape = await t.throwsAsync(loadModel(out), { instanceOf: UserError });
+  t.is(
+    shape!.message,
+    `${join(out, 'model.json')}: layer conv2: the manifest's conv2/kernel is [3, 3, 8, 4], the layer needs [3, 3, 4, 8]`,
+  );
+  kernel.shape = [3, 3, 4, 8];
+  kernel.name = 'conv9/kernel';
+  writeFileSync(join(out, 'model.json'), JSON.stringify(json));
+  const missing = await t.throwsAsync(loadModel(out), { instanceOf: UserError });
+  t.is(
+    missing!.message,
+    `${join(out, 'model.json')}: layer conv2 needs a weight conv2/kernel [3, 3, 4, 8], which the manifest does not list`,
+  );
 });
 
 test('loading a directory without a model is a user error naming the file', async (t) => {

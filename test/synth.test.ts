@@ -1,8 +1,8 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
@@ -15,18 +15,15 @@ import {
   writeSynthDataset,
   type SynthOptions,
 } from '../src/data/index.js';
+import { snapshotTree } from './helpers/tree.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tmp = () => mkdtemp(join(tmpdir(), 'fcn-synth-'));
 
-/** Every file under a directory, by relative path, with its bytes. */
+/** Every file under a directory as a user sees it (helpers/tree.ts), by relative path, with its bytes. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(relative(dir, join(e.parentPath, e.name)), await readFile(join(e.parentPath, e.name)));
-  }
-  return out;
+  return new Map(Object.entries(snapshotTree(dir)));
 }
 
 test('fcn synth writes byte-identical files for the same seed, different ones for another seed', async (t) => {

@@ -5,13 +5,13 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../src/diagnostics/index.js';
-import { SYNTH_DEFAULTS, VocDataset, writeSynthDataset } from '../src/data/index.js';
+import { VocDataset } from '../src/data/index.js';
 import { analyzeNet, emitModel, loadModel, softmaxLoss } from '../src/runtime/index.js';
 import {
   checkpointDir,
@@ -27,7 +27,9 @@ import {
   type IterEntry,
   type SettingOverrides,
 } from '../src/train/index.js';
+import { writeMicroData } from './helpers/micro.js';
 import { useWasm } from './helpers/tf.js';
+import { snapshotTree } from './helpers/tree.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const NET = join(repo, 'test/fixtures/train/micro.fcn');
@@ -41,15 +43,7 @@ test.before(async () => {
   await useWasm();
   root = await mkdtemp(join(tmpdir(), 'fcn-train-'));
   data = join(root, 'data');
-  // 8 images of 16x16, 3 classes: 6 train, 2 val.
-  await writeSynthDataset(data, {
-    ...SYNTH_DEFAULTS,
-    count: 8,
-    size: [16, 16],
-    classes: 3,
-    seed: 11,
-    valFraction: 0.25,
-  });
+  await writeMicroData(data);
 });
 
 test.after.always(async () => {
@@ -180,19 +174,9 @@ test.serial('a failed checkpoint write leaves the previous checkpoint whole and 
   const prepared = await newRun('atomic', { iters: 2 });
   await runTraining(prepared);
   const dir = checkpointDir(prepared.run);
-  const snapshot = async () => {
-    const files = new Map<string, Buffer>();
-    const walk = async (d: string, rel: string): Promise<void> => {
-      for (const e of await readdir(d, { withFileTypes: true })) {
-        if (e.isDirectory()) await walk(join(d, e.name), join(rel, e.name));
-        else files.set(join(rel, e.name), await readFile(join(d, e.name)));
-      }
-    };
-    await walk(dir, '');
-    return files;
-  };
-  const before = await snapshot();
-  t.deepEqual([...before.keys()].sort(), [
+  const snapshot = () => snapshotTree(dir);
+  const before = snapshot();
+  t.deepEqual(Object.keys(before).sort(), [
     'model/fcn.json',
     'model/model.json',
     'model/weights.bin',
@@ -205,7 +189,12 @@ test.serial('a failed checkpoint write leaves the previous checkpoint whole and 
   await t.throwsAsync(saveCheckpoint(prepared.run, ckpt.model, ckpt.info, ckpt.optimizer, bad), {
     instanceOf: TypeError,
   });
-  t.deepEqual(await snapshot(), before, 'the previous checkpoint is untouched');
+  t.deepEqual(snapshot(), before, 'the previous checkpoint is untouched');
+  t.deepEqual(
+    (await readdir(dir)).filter((e) => e.startsWith('.')).sort(),
+    ['.current', '.v000001'],
+    'no new version, and no temporary one left',
+  );
   t.deepEqual(
     (await readdir(prepared.run)).sort(),
     ['best', 'checkpoint', 'log.jsonl', 'model', 'summary.json'],

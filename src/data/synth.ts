@@ -5,11 +5,11 @@
  * classes apart, and thin arms, holes and points need fine (skip-connected) predictions.
  * Every image comes from its own seeded stream, so a seed gives byte-identical files.
  */
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pair } from '../compiler/layers/types.js';
 import { UserError } from '../diagnostics/index.js';
-import { writeDirAtomic } from '../util/index.js';
+import { writeDirAtomic, type OutputKind } from '../util/index.js';
 import { encodeImagePng, type RgbImage } from './image.js';
 import { encodeLabelPng, type LabelMap } from './labels.js';
 import { Rng } from './random.js';
@@ -183,32 +183,25 @@ export function renderSynthExample(o: SynthOptions, index: number): { image: Rgb
   return { image: { width: w, height: h, data }, label: { width: w, height: h, data: label } };
 }
 
-/** Refuses to replace a non-empty directory that is not an earlier `fcn synth` output. */
-async function checkOutDir(dir: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(dir);
-  } catch {
-    return; // does not exist yet
-  }
-  if (entries.length && !entries.includes(SYNTH_MANIFEST)) {
-    throw new UserError(
-      `${dir}: directory exists and is not an fcn synth dataset (no ${SYNTH_MANIFEST}); refusing to replace it`,
-    );
-  }
-}
+/** A synthetic dataset directory, marked by its synth.json. */
+export const SYNTH_DATASET: OutputKind = {
+  what: 'an fcn synth dataset',
+  marker: SYNTH_MANIFEST,
+  test: (text) => (JSON.parse(text) as { generator?: unknown }).generator === 'fcn synth',
+};
 
 /**
  * Writes a dataset to `dir` (replaced atomically): JPEGImages/ID.png, SegmentationClass/ID.png
- * (VOC palette), ImageSets/Segmentation/{train,val,trainval}.txt and synth.json.
+ * (VOC palette), ImageSets/Segmentation/{train,val,trainval}.txt and synth.json. An existing
+ * `dir` must be an earlier fcn synth dataset, unless `force`.
  */
 export async function writeSynthDataset(
   dir: string,
   o: SynthOptions,
   onImage?: (done: number) => void,
+  { force = false }: { force?: boolean } = {},
 ): Promise<SynthManifest> {
   checkSynthOptions(o);
-  await checkOutDir(dir);
   const ids = synthIds(o.count);
   const nVal = valCount(o.count, o.valFraction);
   const manifest: SynthManifest = {
@@ -223,22 +216,26 @@ export async function writeSynthDataset(
     train: o.count - nVal,
     val: nVal,
   };
-  await writeDirAtomic(dir, async (tmp) => {
-    const sets = join(tmp, 'ImageSets', 'Segmentation');
-    for (const sub of [join(tmp, 'JPEGImages'), join(tmp, 'SegmentationClass'), sets])
-      await mkdir(sub, { recursive: true });
-    for (let i = 0; i < o.count; i++) {
-      const { image, label } = renderSynthExample(o, i);
-      await writeFile(join(tmp, 'JPEGImages', `${ids[i]}.png`), encodeImagePng(image));
-      await writeFile(join(tmp, 'SegmentationClass', `${ids[i]}.png`), encodeLabelPng(label));
-      onImage?.(i + 1);
-    }
-    const list = (xs: string[]) => xs.map((id) => `${id}\n`).join('');
-    await writeFile(join(sets, 'train.txt'), list(ids.slice(0, o.count - nVal)));
-    await writeFile(join(sets, 'val.txt'), list(ids.slice(o.count - nVal)));
-    await writeFile(join(sets, 'trainval.txt'), list(ids));
-    await writeFile(join(tmp, SYNTH_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
-  });
+  await writeDirAtomic(
+    dir,
+    async (tmp) => {
+      const sets = join(tmp, 'ImageSets', 'Segmentation');
+      for (const sub of [join(tmp, 'JPEGImages'), join(tmp, 'SegmentationClass'), sets])
+        await mkdir(sub, { recursive: true });
+      for (let i = 0; i < o.count; i++) {
+        const { image, label } = renderSynthExample(o, i);
+        await writeFile(join(tmp, 'JPEGImages', `${ids[i]}.png`), encodeImagePng(image));
+        await writeFile(join(tmp, 'SegmentationClass', `${ids[i]}.png`), encodeLabelPng(label));
+        onImage?.(i + 1);
+      }
+      const list = (xs: string[]) => xs.map((id) => `${id}\n`).join('');
+      await writeFile(join(sets, 'train.txt'), list(ids.slice(0, o.count - nVal)));
+      await writeFile(join(sets, 'val.txt'), list(ids.slice(o.count - nVal)));
+      await writeFile(join(sets, 'trainval.txt'), list(ids));
+      await writeFile(join(tmp, SYNTH_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+    },
+    { kind: SYNTH_DATASET, force },
+  );
   return manifest;
 }
 

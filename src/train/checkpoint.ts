@@ -6,21 +6,29 @@
  *                                the best evaluation so far, and the optimizer.bin layout
  * The data order needs no saved RNG state: the batch of step i is a pure function of the
  * seed and i (VocDataset.batch), so the iteration is the data position.
- * The whole directory is replaced atomically (written beside it, then renamed), so a crash
- * or a full disk mid-write leaves the previous checkpoint whole and no partial files.
+ * Each checkpoint is a new version of RUN/checkpoint (src/util/versioned-dir.ts: the paths above
+ * are links into the newest version; the one before is kept), so a crash or a full disk at any
+ * moment of a write leaves a complete checkpoint, and a reader takes the newest complete one.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
-import { loadModel, saveModel, type ModelInfo, type TrainerState } from '../runtime/index.js';
-import { writeDirAtomic } from '../util/index.js';
+import { loadModel, writeModelFiles, type ModelInfo, type TrainerState } from '../runtime/index.js';
+import { currentVersion, writeDirAtomic, type OutputKind } from '../util/index.js';
 import type { TrainSettings } from './settings.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 const STATE_JSON = 'state.json';
 const OPTIMIZER_BIN = 'optimizer.bin';
 const MODEL_SUBDIR = 'model';
+
+/** A checkpoint directory, marked by its state.json. */
+export const CHECKPOINT: OutputKind = {
+  what: 'an fcn checkpoint',
+  marker: STATE_JSON,
+  test: (text) => (JSON.parse(text) as { format?: unknown }).format === 'fcn-checkpoint',
+};
 
 /** The best evaluation of a run so far. */
 export interface BestEval {
@@ -63,9 +71,9 @@ export function checkpointDir(run: string): string {
   return join(run, CHECKPOINT_DIR);
 }
 
-/** The model directory inside a checkpoint. */
+/** The model directory of a run's newest complete checkpoint (a path that stays valid while newer ones are written). */
 export function checkpointModelDir(run: string): string {
-  return join(checkpointDir(run), MODEL_SUBDIR);
+  return join(currentVersion(checkpointDir(run)), MODEL_SUBDIR);
 }
 
 /** Writes RUN/checkpoint atomically. `optimizer` is read, not disposed. */
@@ -95,16 +103,26 @@ export async function saveCheckpoint(
     imagesSeen: optimizer.iteration * state.settings.batch,
     optimizer: layout,
   };
-  await writeDirAtomic(checkpointDir(run), async (tmp) => {
-    await saveModel(join(tmp, MODEL_SUBDIR), model, info);
-    await writeFile(join(tmp, OPTIMIZER_BIN), new Uint8Array(bytes.buffer));
-    await writeFile(join(tmp, STATE_JSON), JSON.stringify(json, null, 2) + '\n');
-  });
+  await writeDirAtomic(
+    checkpointDir(run),
+    async (tmp) => {
+      await mkdir(join(tmp, MODEL_SUBDIR));
+      await writeModelFiles(join(tmp, MODEL_SUBDIR), model, info);
+      await writeFile(join(tmp, OPTIMIZER_BIN), new Uint8Array(bytes.buffer));
+      await writeFile(join(tmp, STATE_JSON), JSON.stringify(json, null, 2) + '\n');
+    },
+    { kind: CHECKPOINT },
+  );
 }
 
 /** Reads just the state of a run's checkpoint (no tensors). */
 export async function readCheckpointState(run: string): Promise<RunState & { optimizer: StateJson['optimizer'] }> {
-  const path = join(checkpointDir(run), STATE_JSON);
+  return readState(run, currentVersion(checkpointDir(run)));
+}
+
+/** Reads state.json from `root`, one version of RUN/checkpoint. */
+async function readState(run: string, root: string): Promise<StateJson> {
+  const path = join(root, STATE_JSON);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -126,11 +144,13 @@ export async function readCheckpointState(run: string): Promise<RunState & { opt
   return json;
 }
 
-/** Loads RUN/checkpoint: the model, its optimizer state and the run state. */
+/** Loads the newest complete checkpoint of a run: the model, its optimizer state and the run state. */
 export async function loadCheckpoint(run: string): Promise<Checkpoint> {
-  const json = await readCheckpointState(run);
-  const { model, info } = await loadModel(checkpointModelDir(run));
-  const binPath = join(checkpointDir(run), OPTIMIZER_BIN);
+  // All parts come from one version, even if a writer publishes a newer one meanwhile.
+  const root = currentVersion(checkpointDir(run));
+  const json = await readState(run, root);
+  const { model, info } = await loadModel(join(root, MODEL_SUBDIR));
+  const binPath = join(root, OPTIMIZER_BIN);
   const bytes = await readFile(binPath);
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const history: tf.NamedTensorMap = {};

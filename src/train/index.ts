@@ -4,6 +4,7 @@ export * from './log.js';
 export * from './loop.js';
 export * from './progress.js';
 export * from './run-dir.js';
+export * from './run-lock.js';
 export * from './session.js';
 export * from './schedule.js';
 export * from './settings.js';

@@ -16,6 +16,7 @@ import { saveCheckpoint, type RunState } from './checkpoint.js';
 import { evaluateModel } from './evaluate.js';
 import type { TrainLog } from './log.js';
 import { runPaths } from './run-dir.js';
+import type { RunLock } from './run-lock.js';
 import { learningRate } from './schedule.js';
 import { settingsToJson } from './settings.js';
 
@@ -62,6 +63,8 @@ export interface LoopOptions {
   backend?: string;
   /** Class names, for the summary. */
   classNames?: readonly string[];
+  /** The run's lock (prepareNewRun/prepareResume take it); released when the loop returns or throws. */
+  lock?: RunLock;
 }
 
 export interface LoopResult {
@@ -87,8 +90,16 @@ function recentMean(losses: number[]): number {
 }
 const RECENT = 20;
 
-/** Trains until the settings' last step or an abort; see the module comment. */
+/** Trains until the settings' last step or an abort; see the module comment. Releases the run's lock when done. */
 export async function runTraining(o: LoopOptions): Promise<LoopResult> {
+  try {
+    return await train(o);
+  } finally {
+    o.lock?.release();
+  }
+}
+
+async function train(o: LoopOptions): Promise<LoopResult> {
   const { model, info, train, val, log, events = {} } = o;
   const s = o.state.settings;
   if (info.inputs.length !== 1)

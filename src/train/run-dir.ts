@@ -5,14 +5,18 @@
  *   RUN/checkpoint/     what `--resume` needs (checkpoint.ts)
  *   RUN/log.jsonl       one line per step and per evaluation (log.ts)
  *   RUN/summary.json    written when the run finishes
- * and how a path given to `fcn eval`/`fcn predict` is resolved to a model directory.
+ *   RUN/.lock           while a process trains the run (run-lock.ts)
+ * model/, best/ and checkpoint/ are versioned directories (src/util/versioned-dir.ts).
+ * Also how a path given to `fcn eval`/`fcn predict` is resolved to a model directory.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
 import { INFO_JSON } from '../runtime/index.js';
+import { existing } from '../util/index.js';
 import { checkpointDir, checkpointModelDir } from './checkpoint.js';
+import { LOCK_FILE, lockRun, type RunLock } from './run-lock.js';
 
 export const RUN_FILES = {
   model: 'model',
@@ -45,19 +49,35 @@ export function defaultRunDir(net: string, now = new Date()): string {
   return join('runs', `${net.replace(/[^-\w.]/g, '_')}-${stamp}`);
 }
 
-/** Refuses to start a new run in a directory that already holds files (it would mix two runs). */
+/** Refuses to start a new run where there is a file, or a directory that holds anything but a lock (it would mix two runs). */
 export async function checkNewRunDir(run: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(run);
-  } catch {
-    return; // does not exist yet
-  }
-  if (!entries.length) return;
+  const there = existing(run);
+  if (there === 'file') throw new UserError(`--out ${run}: is a file, not a run directory; choose another --out`);
+  if (there !== 'dir' || !readdirSync(run).some((e) => e !== LOCK_FILE)) return;
   const hint = existsSync(checkpointDir(run))
     ? `it holds a run: continue it with 'fcn train --resume ${run}', or`
     : 'it is not empty:';
   throw new UserError(`--out ${run}: ${hint} choose another --out`, 1);
+}
+
+/** Creates the directory of a new run and locks it; checked again under the lock, as another run may have started there meanwhile. */
+export async function claimNewRunDir(run: string): Promise<RunLock> {
+  await checkNewRunDir(run);
+  try {
+    await mkdir(run, { recursive: true });
+  } catch (e) {
+    throw new UserError(
+      `--out ${run}: cannot create it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  const lock = lockRun(run);
+  try {
+    await checkNewRunDir(run);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  return lock;
 }
 
 /** Whether a directory is a model directory (has fcn.json). */

@@ -5,9 +5,8 @@
  * both start runs through here.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
 import {
   badFilesError,
@@ -21,10 +20,12 @@ import {
 } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { analyzeNet, emitModel, loadModel, type ModelInfo } from '../runtime/index.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { removeStaleTemps } from '../util/index.js';
+import { loadCheckpoint, readCheckpointState } from './checkpoint.js';
 import { TrainLog } from './log.js';
 import type { LoopOptions } from './loop.js';
-import { checkNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
+import { claimNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
+import { checkNotLocked, lockRun, type RunLock } from './run-lock.js';
 import { resolveSettings, settingsToJson, type SettingOverrides } from './settings.js';
 
 /** A run ready for runTraining (add a signal and events). */
@@ -154,22 +155,52 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
   );
   await checkInputSize(file, info, train, settings.crop, o.net);
   const run = o.out ?? defaultRunDir(info.net);
-  await checkNewRunDir(run);
-  await mkdir(run, { recursive: true });
-  const log = await TrainLog.create(runPaths(run).log);
-  const state = { iteration: 0, settings, data: resolve(o.data), source: resolve(o.source), elapsed: 0 };
-  log.add({
-    type: 'start',
-    iter: 0,
-    time: 0,
-    net: info.net,
-    source: state.source,
-    data: state.data,
-    settings: settingsToJson(settings),
-    ...(checked.skipped ? { skipped: checked.skipped } : {}),
+  return withLock(await claimNewRunDir(run), async (lock) => {
+    const log = await TrainLog.create(runPaths(run).log);
+    const state = { iteration: 0, settings, data: resolve(o.data), source: resolve(o.source), elapsed: 0 };
+    log.add({
+      type: 'start',
+      iter: 0,
+      time: 0,
+      net: info.net,
+      source: state.source,
+      data: state.data,
+      settings: settingsToJson(settings),
+      ...(checked.skipped ? { skipped: checked.skipped } : {}),
+    });
+    const classNames = await classNamesFor(o.data, info.classes);
+    return {
+      run,
+      model,
+      info,
+      ...checked,
+      state,
+      log,
+      ...(classNames ? { classNames } : {}),
+      lock,
+    };
   });
-  const classNames = await classNamesFor(o.data, info.classes);
-  return { run, model, info, ...checked, state, log, ...(classNames ? { classNames } : {}) };
+}
+
+/** Runs the rest of a run's preparation under its lock, releasing it if that fails. */
+async function withLock<T>(lock: RunLock, f: (lock: RunLock) => Promise<T>): Promise<T> {
+  try {
+    return await f(lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/** Thrown by prepareResume for a run that has already done all its iterations: there is nothing to do. */
+export class RunFinished extends Error {
+  constructor(
+    readonly run: string,
+    readonly iteration: number,
+  ) {
+    super(`${run} already finished at iteration ${iteration}; to train longer, pass --iters M with M > ${iteration}`);
+    this.name = 'RunFinished';
+  }
 }
 
 /** What may change when resuming: the length of the run, and where the dataset now lives. */
@@ -183,37 +214,62 @@ export interface ResumeOptions {
   onValidate?: ValidateProgress;
 }
 
-/** Prepares to continue a run from its checkpoint, exactly where it stopped. */
+/**
+ * Prepares to continue a run from its checkpoint, exactly where it stopped. A finished run
+ * (summary written, no more iterations asked for) is left untouched: RunFinished.
+ */
 export async function prepareResume(run: string, o: ResumeOptions = {}): Promise<PreparedRun> {
-  const ckpt = await loadCheckpoint(run);
-  const { state, model, info, optimizer } = ckpt;
-  const data = o.data ?? state.data;
-  const settings = { ...state.settings, ...(o.skipBad ? { skipBad: true } : {}) };
-  // Checked again, as the data may have changed since (or moved: --data); cheap for cached splits, whose decoded images training reuses.
-  const checked = await checkData(
-    await openSplit(data, settings.trainSplit, info.classes),
-    settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined,
-    settings.skipBad ?? false,
-    o.onValidate,
-  );
-  const { train } = checked;
-  if (o.iters !== undefined || o.epochs !== undefined)
-    settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
-  if (settings.iters < state.iteration) {
-    throw new UserError(
-      `${run} stopped at iteration ${state.iteration}; --iters ${settings.iters} would end before it`,
-      2,
+  // A run in use is named as such, even before it has a checkpoint.
+  checkNotLocked(run);
+  const saved = await readCheckpointState(run);
+  const finished = (iters: number) => iters === saved.iteration && existsSync(runPaths(run).summary);
+  if (o.epochs === undefined && finished(o.iters ?? saved.settings.iters)) throw new RunFinished(run, saved.iteration);
+  return withLock(lockRun(run), async (lock) => {
+    await removeStaleTemps(run); // of files a killed session was writing (summary, log)
+    const ckpt = await loadCheckpoint(run);
+    const { state, model, info, optimizer } = ckpt;
+    const data = o.data ?? state.data;
+    const settings = { ...state.settings, ...(o.skipBad ? { skipBad: true } : {}) };
+    // Checked again, as the data may have changed since (or moved: --data); cheap for cached splits, whose decoded images training reuses.
+    const checked = await checkData(
+      await openSplit(data, settings.trainSplit, info.classes),
+      settings.valSplit ? await openSplit(data, settings.valSplit, info.classes) : undefined,
+      settings.skipBad ?? false,
+      o.onValidate,
     );
-  }
-  const log = await TrainLog.resume(runPaths(run).log, state.iteration);
-  log.add({
-    type: 'resume',
-    iter: state.iteration,
-    time: state.elapsed,
-    ...(settings.iters !== state.settings.iters ? { iters: settings.iters } : {}),
-    ...(checked.skipped ? { skipped: checked.skipped } : {}),
+    const { train } = checked;
+    if (o.iters !== undefined || o.epochs !== undefined)
+      settings.iters = o.iters ?? o.epochs! * train.iterationsPerEpoch(settings.batch);
+    if (finished(settings.iters)) {
+      model.dispose();
+      tf.dispose(Object.values(optimizer.history));
+      throw new RunFinished(run, state.iteration);
+    }
+    if (settings.iters < state.iteration) {
+      throw new UserError(
+        `${run} stopped at iteration ${state.iteration}; --iters ${settings.iters} would end before it`,
+        2,
+      );
+    }
+    const log = await TrainLog.resume(runPaths(run).log, state.iteration);
+    log.add({
+      type: 'resume',
+      iter: state.iteration,
+      time: state.elapsed,
+      ...(settings.iters !== state.settings.iters ? { iters: settings.iters } : {}),
+      ...(checked.skipped ? { skipped: checked.skipped } : {}),
+    });
+    const classNames = await classNamesFor(data, info.classes);
+    return {
+      run,
+      model,
+      info,
+      ...checked,
+      state: { ...state, settings, data: resolve(data) },
+      optimizer,
+      log,
+      ...(classNames ? { classNames } : {}),
+      lock,
+    };
   });
-  const classNames = await classNamesFor(data, info.classes);
-  const resumed = { ...state, settings, data: resolve(data) };
-  return { run, model, info, ...checked, state: resumed, optimizer, log, ...(classNames ? { classNames } : {}) };
 }

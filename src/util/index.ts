@@ -1,1 +1,4 @@
 export * from './atomic.js';
+export * from './output.js';
+export * from './pid.js';
+export * from './versioned-dir.js';

@@ -7,7 +7,7 @@
  * `fcn eval` and `fcn predict`, and the report lists those commands to do it by hand.
  */
 import type { Command } from 'commander';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../diagnostics/index.js';
@@ -27,19 +27,15 @@ export const DEMO_NET = fileURLToPath(new URL('../../../nets/tiny-fcn8s.fcn', im
 /** Marks a directory as the demo's own, so a rerun may replace it. */
 const MARKER = 'fcn-demo.json';
 
-/** Refuses an output directory that holds anything but an earlier demo; clears an earlier demo's run. */
+/** Refuses an output path that is anything but an earlier demo (or nothing); clears an earlier demo's run, unless a process still trains it. */
 async function prepareOut(out: string): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
-  }
-  if (entries.length && !entries.includes(MARKER))
-    throw new UserError(
-      `--out ${out}: directory exists and is not an earlier fcn demo (no ${MARKER}); choose another --out`,
-    );
-  await rm(join(out, 'run'), { recursive: true, force: true });
+  const { checkReplaceable } = await import('../../util/index.js');
+  const demoDir = { what: 'an fcn demo directory', marker: MARKER, test: () => true };
+  if (checkReplaceable(out, demoDir, { flag: '--out' }) !== 'dir') return;
+  const { checkNotLocked } = await import('../../train/index.js');
+  const run = join(out, 'run');
+  checkNotLocked(run);
+  await rm(run, { recursive: true, force: true });
 }
 
 /** Claims the output directory before anything is written, so that a rerun after an interruption may replace it. */
@@ -91,7 +87,7 @@ export function register(program: Command): void {
 
       const { selectBackend } = await import('../../runtime/index.js');
       const train = await import('../../train/index.js');
-      const { trainWithSignals } = await import('./train.js');
+      const { stopExitCode, trainWithSignals } = await import('./train.js');
       t = performance.now();
       const backend = await selectBackend(flags.backend);
       const prepared = await train.prepareNewRun({
@@ -111,7 +107,7 @@ export function register(program: Command): void {
         process.stderr.write(
           `fcn demo: interrupted; the training run can be continued with: fcn train --resume ${runDir}\n`,
         );
-        process.exitCode = 130;
+        process.exitCode = stopExitCode(result.signal);
         return;
       }
       const { model, info } = prepared;

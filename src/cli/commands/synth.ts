@@ -14,6 +14,7 @@ interface SynthFlags {
   classes: string;
   seed: string;
   valFraction: string;
+  force?: boolean;
 }
 
 /** Registers `fcn synth`. */
@@ -23,13 +24,17 @@ export function register(program: Command): void {
     .command('synth')
     .description('write a synthetic segmentation dataset (shapes on textured backgrounds) in the PASCAL VOC layout')
     .requiredOption('--out <dir>', 'output directory (an earlier fcn synth output there is replaced)')
+    .option('--force', 'replace whatever is at --out (by default only an earlier fcn synth output is replaced)')
     .option('--count <n>', 'number of images, train + val', String(d.count))
     .option('--size <s>', 'image size, S or HxW', d.size[0] === d.size[1] ? String(d.size[0]) : d.size.join('x'))
     .option('--classes <k>', 'classes including background (class k ≥ 1 is a shape kind)', String(d.classes))
     .option('--seed <x>', 'random seed: the same seed writes byte-identical files', String(d.seed))
     .option('--val-fraction <f>', 'fraction of the images in the val split', String(d.valFraction))
     .action(async (flags: SynthFlags) => {
-      const { writeSynthDataset } = await import('../../data/synth.js');
+      const { SYNTH_DATASET, writeSynthDataset } = await import('../../data/synth.js');
+      const { checkReplaceable } = await import('../../util/index.js');
+      const force = flags.force ?? false;
+      checkReplaceable(flags.out, SYNTH_DATASET, { force, flag: '--out', forceFlag: true });
       const options = {
         ...d,
         count: parseInteger(flags.count, '--count', 1),
@@ -41,7 +46,7 @@ export function register(program: Command): void {
       const progress = await startProgress(options.count, 'images');
       let manifest;
       try {
-        manifest = await writeSynthDataset(flags.out, options, (done) => progress.update(done));
+        manifest = await writeSynthDataset(flags.out, options, (done) => progress.update(done), { force });
       } finally {
         progress.stop();
       }

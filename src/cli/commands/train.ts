@@ -3,10 +3,11 @@
  *  [--momentum M] [--weight-decay W] [--batch B] [--backend B] [--eval-every N] [--seed S]
  *  [--skip-bad] [--json]` and `fcn train --resume RUN`.
  * Caffe's SGD (src/train, src/runtime/train-step.ts); defaults from the net's solver section,
- * then the flags. Ctrl-C stops after the current step with a checkpoint; `--resume RUN`
- * continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
+ * then the flags. Ctrl-C (or SIGTERM) stops after the current step with a checkpoint;
+ * `--resume RUN` continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
  */
 import type { Command } from 'commander';
+import { constants } from 'node:os';
 import { UserError } from '../../diagnostics/index.js';
 import { parseInteger, parseNumber, parseSize } from '../errors.js';
 import type { LoopResult, LrPolicy, PreparedRun, SettingOverrides } from '../../train/index.js';
@@ -129,12 +130,24 @@ async function prepare(
   });
 }
 
+/** The signals that stop a training cleanly: Ctrl-C, and SIGTERM (`docker stop`, a job scheduler). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** The exit code of a run stopped by `signal`, as a shell reports a process it ended: 128 + its number (SIGINT 130, SIGTERM 143). */
+export function stopExitCode(signal: NodeJS.Signals = 'SIGINT'): number {
+  return 128 + constants.signals[signal];
+}
+
 /**
- * Runs `prepared` to its end or to Ctrl-C. The first SIGINT asks the loop to stop after the
- * current step and checkpoint; a second one exits at once (checkpoints are atomic, so the
- * previous one stays whole).
+ * Runs `prepared` to its end or to Ctrl-C or SIGTERM. The first such signal asks the loop to
+ * stop after the current step and checkpoint; a second one exits at once (checkpoints are
+ * atomic, so the previous one stays whole). `signal` says which signal stopped it.
  */
-export async function trainWithSignals(prepared: PreparedRun, backend: string, quiet = false): Promise<LoopResult> {
+export async function trainWithSignals(
+  prepared: PreparedRun,
+  backend: string,
+  quiet = false,
+): Promise<LoopResult & { signal?: NodeJS.Signals }> {
   const { runTraining, startTrainProgress } = await import('../../train/index.js');
   const controller = new AbortController();
   const progress = await startTrainProgress(
@@ -142,23 +155,26 @@ export async function trainWithSignals(prepared: PreparedRun, backend: string, q
     prepared.state.iteration,
     quiet ? { write: () => {} } : {},
   );
-  const onSigint = (): void => {
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       progress.stop();
       process.stderr.write('\nfcn train: interrupted again; exiting without a new checkpoint\n');
-      process.exit(130);
+      process.exit(stopExitCode(signal));
     }
+    stoppedBy = signal;
     controller.abort();
     progress.stop();
     process.stderr.write(
-      '\nfcn train: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)…\n',
+      `\nfcn train: ${signal === 'SIGINT' ? '' : `${signal}: `}stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)…\n`,
     );
   };
-  process.on('SIGINT', onSigint);
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   try {
-    return await runTraining({ ...prepared, signal: controller.signal, events: progress, backend });
+    const result = await runTraining({ ...prepared, signal: controller.signal, events: progress, backend });
+    return { ...result, ...(stoppedBy ? { signal: stoppedBy } : {}) };
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.off(s, onSignal);
     progress.stop();
   }
 }
@@ -194,11 +210,18 @@ export function register(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (source: string | undefined, flags: TrainFlags) => {
       const { selectBackend } = await import('../../runtime/index.js');
-      const { describeSchedule, formatDuration, runPaths } = await import('../../train/index.js');
+      const { describeSchedule, formatDuration, runPaths, RunFinished } = await import('../../train/index.js');
       const backend = await selectBackend(flags.backend);
       const { startReportedProgress } = await import('../progress.js');
+      let prepared: PreparedRun;
       const bar = await startReportedProgress('images checked');
-      const prepared = await prepare(source, flags, bar.report).finally(bar.stop);
+      try {
+        prepared = await prepare(source, flags, bar.report).finally(bar.stop);
+      } catch (e) {
+        if (!(e instanceof RunFinished)) throw e;
+        process.stderr.write(`fcn train: ${e.message}\n`);
+        return;
+      }
       if (prepared.warning) process.stderr.write(`fcn train: warning: ${prepared.warning}\n`);
       const { run } = prepared;
       const s = prepared.state.settings;
@@ -213,7 +236,7 @@ export function register(program: Command): void {
           `fcn train: stopped at iteration ${result.state.iteration} of ${s.iters}; checkpoint written to ${paths.checkpoint}\n` +
             `resume with: fcn train --resume ${run}\n`,
         );
-        process.exitCode = 130;
+        process.exitCode = stopExitCode(result.signal);
         return;
       }
       if (flags.json) {
