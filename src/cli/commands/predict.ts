@@ -40,12 +40,14 @@ export function register(program: Command): void {
       const report = await runtime.selectBackend(options.backend);
       if (options.verbose) process.stderr.write(runtime.backendSummary(report) + '\n');
       const { model, info } = await runtime.loadModel(modelDir);
+      const sizes = runtime.NetSizes.fromModel(info);
       const single = inputs.length === 1;
       const outDir = single ? undefined : (options.output ?? '.');
       for (const file of inputs) {
         const isNpy = extname(file).toLowerCase() === '.npy';
         const image = isNpy ? undefined : await data.readImage(file);
         const tensor = image ? runtime.imageToInput(image, info) : await npyInput(runtime, file, info);
+        sizes?.check([tensor.shape[1], tensor.shape[2]], file, { hint: 'resize it, or use --tile' });
         const result = runtime.predict(model, info, tensor);
         tensor.dispose();
         const labelFile = single
