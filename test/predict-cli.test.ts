@@ -1,7 +1,7 @@
 // Runs the built CLI (bin/fcn.js → dist/): build first with `npx tsc -p tsconfig.build.json` (`npm test` does).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { encodeImagePng, type RgbImage } from '../src/data/index.js';
 
 const run = promisify(execFile);
+const sh = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'fcn.js');
 
@@ -101,4 +102,85 @@ test('the model directory carries its net: the check works from elsewhere, with 
   const ok = await fcn(dir, 'predict', moved, img(64, 64), '-o', join(dir, 'ok.png'));
   t.is(ok.code, 0, ok.stderr);
   t.is(ok.stdout, `${img(64, 64)}: ${join(dir, 'ok.png')}\n`);
+});
+
+const oneLine = (t: import('ava').ExecutionContext, stderr: string) => t.is(stderr.split('\n').length, 2, stderr);
+
+test('writing where permission is denied (/sys, even for root) exits 1 with one line naming the path', async (t) => {
+  const r = await fcn(repo, 'predict', model, img(64, 64), '-o', '/sys/fcn-predict-test.label.png');
+  t.is(r.code, 1);
+  oneLine(t, r.stderr);
+  t.regex(
+    r.stderr,
+    /^fcn: permission denied: cannot open \/sys\/\S*fcn-predict-test\.label\.png\S*; check the permissions of the file and its directory, or use another path\n$/,
+  );
+});
+
+test('a regular file where a directory should be: EEXIST and ENOTDIR exit 1 with one line', async (t) => {
+  const file = join(dir, 'regular');
+  await writeFile(file, 'not a directory');
+  const a = await fcn(repo, 'predict', model, img(64, 64), '-o', join(file, 'x.png'));
+  t.is(a.code, 1);
+  t.is(a.stderr, `fcn: a file is in the way: cannot create the directory ${file}; remove it or choose another path\n`);
+  const b = await fcn(repo, 'predict', model, img(64, 64), '-o', join(file, 'sub', 'x.png'));
+  t.is(b.code, 1);
+  t.is(
+    b.stderr,
+    `fcn: not a directory: cannot create the directory ${join(file, 'sub')}; a part of the path is a file: fix the path\n`,
+  );
+});
+
+/** Mounts a small tmpfs at a new directory (root only); undefined, with the reason logged, where that is not possible. */
+async function tmpfs(t: import('ava').ExecutionContext, options: string): Promise<string | undefined> {
+  const at = await mkdtemp(join(tmpdir(), 'fcn-tmpfs-'));
+  try {
+    await sh('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', at]);
+  } catch (e) {
+    t.log(`skipped: cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+  t.teardown(() => sh('umount', [at]).then(() => undefined));
+  return at;
+}
+
+test('a full disk (a 64 kB tmpfs, filled) exits 1 with one line naming the file being written', async (t) => {
+  const full = await tmpfs(t, 'size=64k');
+  if (!full) return t.pass();
+  await sh('dd', ['if=/dev/zero', `of=${join(full, 'fill')}`, 'bs=4k']).catch(() => undefined);
+  const r = await fcn(repo, 'predict', model, img(64, 64), '-o', join(full, 'out.png'));
+  t.is(r.code, 1);
+  t.is(
+    r.stderr,
+    `fcn: no space left on the device: cannot write ${join(full, 'out.png')}; ` +
+      'free some space there (df -h shows which disk is full) or write elsewhere\n',
+  );
+});
+
+test('a read-only file system exits 1 with one line', async (t) => {
+  const ro = await tmpfs(t, 'ro,size=64k');
+  if (!ro) return t.pass();
+  const r = await fcn(repo, 'predict', model, img(64, 64), '-o', join(ro, 'out.png'));
+  t.is(r.code, 1);
+  oneLine(t, r.stderr);
+  t.regex(r.stderr, new RegExp(`^fcn: read-only file system: cannot open ${ro}/\\S*out\\.png\\S*; write elsewhere\n$`));
+});
+
+test('an image too big for the wasm heap exits 1 with one line: the memory it needs, the largest size that fits, --tile', async (t) => {
+  // One 1024-channel blob: 4.6 GB at 1100x1100, more than wasm's 4 GB heap can ever hold.
+  // 686x686, the size it names, was run by hand: it fits (3.96 GB resident).
+  const hog = join(dir, 'hog');
+  await mkdir(hog, { recursive: true });
+  await writeFile(
+    join(hog, 'hog.fcn'),
+    'net hog {\n  input data { channels: 3 }\n  wide: conv { out: 1024  kernel: 1 }\n  score: conv { out: 2  kernel: 1 }\n}\n',
+  );
+  t.is((await fcn(hog, 'compile', 'hog.fcn', '-o', 'model')).code, 0);
+  await writeFile(join(hog, 'big.png'), encodeImagePng(image(1100, 1100)));
+  const r = await fcn(hog, 'predict', 'model', 'big.png', '-o', 'big.label.png', '--backend', 'wasm');
+  t.is(r.code, 1);
+  t.is(
+    r.stderr,
+    'fcn: out of memory running net hog on big.png (1100x1100): a forward pass at that size needs about 9.2 GB, ' +
+      'the wasm heap holds at most 4.0 GB; the largest size that fits is about 686x686: resize the image to it, or use --tile\n',
+  );
 });

@@ -8,8 +8,10 @@
  * -o is a directory (default `.`) holding `<stem>.label.png` for each.
  */
 import type { Command } from 'commander';
+import type { Pair } from '../../compiler/layers/types.js';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../../diagnostics/index.js';
+import { isOutOfMemory, writing } from '../errors.js';
 
 interface PredictOptions {
   output?: string;
@@ -47,28 +49,65 @@ export function register(program: Command): void {
         const isNpy = extname(file).toLowerCase() === '.npy';
         const image = isNpy ? undefined : await data.readImage(file);
         const tensor = image ? runtime.imageToInput(image, info) : await npyInput(runtime, file, info);
-        sizes?.check([tensor.shape[1], tensor.shape[2]], file, { hint: 'resize it, or use --tile' });
-        const result = runtime.predict(model, info, tensor);
-        tensor.dispose();
+        const size: Pair = [tensor.shape[1], tensor.shape[2]];
+        sizes?.check(size, file, { hint: 'resize it, or use --tile' });
+        let result: import('../../runtime/index.js').Prediction;
+        try {
+          result = runtime.predict(model, info, tensor);
+        } catch (e) {
+          throw isOutOfMemory(e) ? outOfMemory(runtime, info.net, file, size, sizes) : e;
+        } finally {
+          tensor.dispose();
+        }
         const labelFile = single
           ? (options.output ?? `${stem(file)}.label.png`)
           : join(outDir!, `${stem(file)}.label.png`);
-        await data.writeLabel(labelFile, result.labels);
+        await writing(labelFile, () => data.writeLabel(labelFile, result.labels));
         const written = [labelFile];
         if (options.scores) {
-          await runtime.writeNpy(options.scores, result.scores, result.shape);
+          const scores = options.scores;
+          await writing(scores, () => runtime.writeNpy(scores, result.scores, result.shape));
           written.push(options.scores);
         }
         if (options.overlay) {
           if (!image) throw new UserError(`${file}: --overlay needs an image, not a .npy array`, 2);
           const overlayFile = labelFile.replace(/(\.label)?\.png$/i, '') + '.overlay.png';
-          await data.writeImagePng(overlayFile, overlay(image, result.labels, data.vocColor));
+          await writing(overlayFile, () =>
+            data.writeImagePng(overlayFile, overlay(image, result.labels, data.vocColor)),
+          );
           written.push(overlayFile);
         }
         process.stdout.write(`${file}: ${written.join(', ')}\n`);
       }
       model.dispose();
     });
+}
+
+const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+
+/**
+ * Running out of memory on `file` as a user error: how much a forward pass holds at its size
+ * (NetSizes.peakBytes, from the compiler's memory per blob) and, on wasm, the largest size
+ * with the image's aspect that fits the heap; and --tile, which always does.
+ */
+function outOfMemory(
+  runtime: typeof import('../../runtime/index.js'),
+  net: string,
+  file: string,
+  size: Pair,
+  sizes: import('../../runtime/index.js').NetSizes | undefined,
+): UserError {
+  const what = `out of memory running net ${net} on ${file} (${size[0]}x${size[1]})`;
+  if (!sizes) return new UserError(`${what}: resize the image, or use --tile`);
+  const need = `a forward pass at that size needs about ${gb(sizes.peakBytes(size))}`;
+  if (!runtime.heapBackend()) return new UserError(`${what}: ${need}; resize the image, or use --tile`);
+  // Headroom for the heap's fragmentation.
+  const budget = 0.9 * (runtime.WASM_HEAP_MAX - sizes.weightBytes());
+  const fits = sizes.largestFitting(size, budget);
+  const advice = fits ? `the largest size that fits is about ${fits[0]}x${fits[1]}: resize the image to it, or ` : '';
+  return new UserError(
+    `${what}: ${need}, the wasm heap holds at most ${gb(runtime.WASM_HEAP_MAX)}; ${advice}use --tile`,
+  );
 }
 
 async function npyInput(
