@@ -1,12 +1,13 @@
 // Runs the built CLI (bin/fcn.js → dist/): build first with `npx tsc -p tsconfig.build.json` (`npm test` does).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { encodeImagePng, type RgbImage } from '../src/data/index.js';
+import { encodeImagePng, readLabel, type RgbImage } from '../src/data/index.js';
+import { readNpy } from '../src/runtime/npy.js';
 
 const run = promisify(execFile);
 const sh = promisify(execFile);
@@ -61,7 +62,7 @@ test('predict on an image smaller than the net takes: exit 1, the compiler diagn
   t.true(
     r.stderr.endsWith(
       `fcn: net tiny_fcn8s cannot take ${img(8, 8)} (8x8): near that size it takes sides 51–66; ` +
-        'the nearest size that works is 51x51 (resize it, or use --tile)\n',
+        'the nearest size that works is 51x51 (resize it)\n',
     ),
     r.stderr,
   );
@@ -180,7 +181,63 @@ test('an image too big for the wasm heap exits 1 with one line: the memory it ne
   t.is(r.code, 1);
   t.is(
     r.stderr,
-    'fcn: out of memory running net hog on big.png (1100x1100): a forward pass at that size needs about 9.2 GB, ' +
+    'fcn: out of memory running net hog on big.png (1100x1100): a forward pass at 1100x1100 needs about 9.2 GB, ' +
       'the wasm heap holds at most 4.0 GB; the largest size that fits is about 686x686: resize the image to it, or use --tile\n',
   );
+});
+
+test('--tile runs an image the net cannot take whole (70x70) in 66x66 tiles; --scores and -v work with it', async (t) => {
+  const out = join(dir, 'tiled70.png');
+  const scores = join(dir, 'tiled70.npy');
+  const r = await fcn(repo, 'predict', model, img(70, 70), '-o', out, '--scores', scores, '--tile', '-v');
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, `${img(70, 70)}: ${out}, ${scores}\n`);
+  t.true(
+    r.stderr.endsWith(
+      `${img(70, 70)}: 2x2 tiles of 66x66, margin 150 (overlap short of 2x the margin or off the grid: a border effect may show)\n`,
+    ),
+    r.stderr,
+  );
+  const label = await readLabel(out);
+  t.deepEqual([label.width, label.height], [70, 70]);
+  t.deepEqual((await readNpy(scores)).shape, [4, 70, 70]);
+});
+
+test('--tile on an image the net takes whole and no larger than the tile is one tile: the same bytes as without', async (t) => {
+  const plain = await fcn(
+    repo,
+    'predict',
+    model,
+    img(64, 64),
+    '-o',
+    join(dir, 'p.png'),
+    '--scores',
+    join(dir, 'p.npy'),
+  );
+  const tiled = await fcn(
+    repo,
+    'predict',
+    model,
+    img(64, 64),
+    '-o',
+    join(dir, 't.png'),
+    '--scores',
+    join(dir, 't.npy'),
+    '--tile',
+    '300',
+  );
+  t.is(plain.code, 0, plain.stderr);
+  t.is(tiled.code, 0, tiled.stderr);
+  t.deepEqual(await readFile(join(dir, 't.png')), await readFile(join(dir, 'p.png')));
+  t.deepEqual(await readFile(join(dir, 't.npy')), await readFile(join(dir, 'p.npy')));
+});
+
+test('--tile smaller than any tile the net takes is misuse (exit 2); an image too small to tile gets the diagnostic', async (t) => {
+  const small = await fcn(repo, 'predict', model, img(70, 70), '-o', join(dir, 'x.png'), '--tile', '40');
+  t.is(small.code, 2);
+  t.is(small.stderr, 'fcn: --tile 40 is smaller than any tile net tiny_fcn8s takes (the smallest is 51x51)\n');
+  const tiny = await fcn(repo, 'predict', model, img(8, 8), '-o', join(dir, 'x.png'), '--tile');
+  t.is(tiny.code, 1);
+  t.regex(tiny.stderr, /^error\[size-collapse\]/);
+  t.true(tiny.stderr.endsWith('the nearest size that works is 51x51 (resize it)\n'), tiny.stderr);
 });

@@ -20,5 +20,6 @@ export * from './npy.js';
 export * from './predict.js';
 export * from './train-step.js';
 export * from './sgd-update.js';
+export * from './tile.js';
 export * from './wasm-allocator.js';
 export * from './wasm-heap.js';
