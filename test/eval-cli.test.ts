@@ -108,3 +108,34 @@ test('model mode names a missing run directory (exit 1); no model and no --pred 
   t.is(noClasses.code, 2);
   t.regex(noClasses.stderr, /--classes N is required/);
 });
+
+test('model mode on an image the net cannot take: exit 1 naming the image, the sizes that work and the nearest', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fcn-eval-size-'));
+  const model = join(dir, 'tiny');
+  t.is((await fcn('compile', 'nets/tiny-fcn8s.fcn', '-o', model)).code, 0);
+  await Promise.all(
+    ['JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'].map((d) => mkdir(join(dir, d), { recursive: true })),
+  );
+  const [h, w] = [70, 70];
+  await writeFile(
+    join(dir, 'JPEGImages', 'a.png'),
+    encodePng({ width: w, height: h, colorType: 2, data: new Uint8Array(h * w * 3).fill(90) }),
+  );
+  await writeFile(
+    join(dir, 'SegmentationClass', 'a.png'),
+    encodeLabelPng({ width: w, height: h, data: new Uint8Array(h * w) }),
+  );
+  await writeFile(join(dir, 'ImageSets', 'Segmentation', 'val.txt'), 'a\n');
+  const { code, stdout, stderr } = await fcn('eval', model, '--data', dir, '--split', 'val', '--json');
+  t.is(code, 1);
+  t.is(stdout, '');
+  t.notRegex(stderr, /\n\s+at |internal error/);
+  t.regex(stderr, /^error\[crop-out-of-bounds\]: crop 'score_pool3c' does not fit at input 70x70/);
+  t.true(
+    stderr.endsWith(
+      `fcn: net tiny_fcn8s cannot take ${join(dir, 'JPEGImages', 'a.png')} (70x70): near that size it takes sides 51–66 or 83–98; ` +
+        'the nearest size that works is 66x66\n',
+    ),
+    stderr,
+  );
+});

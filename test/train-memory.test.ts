@@ -60,6 +60,13 @@ test.serial('a tensor the heap cannot hold is a WasmHeapError, not address 0, an
   ones.dispose();
 });
 
+test.serial('a tensor larger than 2³² bytes is a WasmHeapError, not a wrapped-round small block', (t) => {
+  const before = tf.memory().numTensors;
+  // 4.4 GB: wasm32's malloc would take it modulo 2³², as 105 MB, and the kernel would write past it.
+  t.throws(() => tf.fill([1_100_000_000], 0), { instanceOf: WasmHeapError, message: /cannot allocate 4196 MB/ });
+  t.is(tf.memory().numTensors, before);
+});
+
 test.serial('a kept buffer size gets the same block back after a free, until it is released', (t) => {
   const backend = tf.backend() as unknown as HeapBackend;
   const shape = [3, 1000, 1001];

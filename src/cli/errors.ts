@@ -8,6 +8,11 @@ export function reportFailure(e: unknown): number {
     if (e.message) process.stderr.write(`fcn: ${e.message}\n`);
     return e.exitCode;
   }
+  const environment = environmentMessage(e);
+  if (environment !== undefined) {
+    process.stderr.write(`fcn: ${environment}\n`);
+    return 1;
+  }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(
     `fcn: internal error: ${err.message}\n` +
@@ -15,6 +20,107 @@ export function reportFailure(e: unknown): number {
       `${err.stack ?? ''}\n`,
   );
   return 70;
+}
+
+/** The fields of Node's system errors (fs, child processes) that say what failed where. */
+interface SystemError {
+  code: string;
+  syscall?: string;
+  path?: string;
+  dest?: string;
+}
+
+function isSystemError(e: unknown): e is SystemError {
+  return typeof (e as SystemError | null)?.code === 'string' && /^E[A-Z]+$/.test((e as SystemError).code);
+}
+
+/** The failing call, by syscall, as `cannot <verb> PATH`. */
+const VERBS: Record<string, string> = {
+  open: 'open',
+  write: 'write',
+  read: 'read',
+  mkdir: 'create the directory',
+  rename: 'rename',
+  unlink: 'remove',
+  rmdir: 'remove',
+  rm: 'remove',
+  scandir: 'list',
+  opendir: 'list',
+  copyfile: 'copy',
+  stat: 'read',
+  lstat: 'read',
+  access: 'read',
+};
+
+/** `cannot write PATH` (or `while trying to write` without a path); '' when the error says nothing about the call. */
+function failedCall(e: SystemError): string {
+  const verb = e.syscall === undefined ? undefined : VERBS[e.syscall];
+  if (e.path === undefined) return verb ? `while trying to ${verb}` : '';
+  const what = verb ? `cannot ${verb} ${e.path}` : `cannot use ${e.path}${e.syscall ? ` (${e.syscall})` : ''}`;
+  return e.dest ? `${what} to ${e.dest}` : what;
+}
+
+const SEE_PERMISSIONS = 'check the permissions of the file and its directory, or use another path';
+
+/** Node's error codes that mean the machine said no (disk, permissions, limits, memory): what happened, and what to do. */
+const ENVIRONMENT: Record<string, [problem: string, advice: string]> = {
+  ENOSPC: ['no space left on the device', 'free some space there (df -h shows which disk is full) or write elsewhere'],
+  EDQUOT: ['disk quota exceeded', 'free some space or write elsewhere'],
+  EACCES: ['permission denied', SEE_PERMISSIONS],
+  EPERM: ['operation not permitted', SEE_PERMISSIONS],
+  EROFS: ['read-only file system', 'write elsewhere'],
+  EEXIST: ['already exists', 'remove it or choose another path'],
+  EMFILE: ['too many open files', 'raise the limit (ulimit -n) or close other programs'],
+  ENFILE: ['the system has too many open files', 'close other programs and try again'],
+  ENOMEM: [
+    'out of memory',
+    'close other programs, or use smaller images (fcn predict --tile runs any size in bounded memory)',
+  ],
+  ENOTDIR: ['not a directory', 'a part of the path is a file: fix the path'],
+  EISDIR: ['is a directory', 'give a file path'],
+  ENOENT: ['no such file or directory', 'check the path'],
+  ENAMETOOLONG: ['file name too long', 'use a shorter path'],
+};
+
+/** Whether `e` says memory ran out: fcn's wasm heap error, V8 failing to allocate a buffer, wasm's own abort, TensorFlow's OOM. */
+export function isOutOfMemory(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'WasmHeapError' || e.name === 'ResourceExhaustedError') return true;
+  return /Array buffer allocation failed|Aborted\(OOM\)|Cannot enlarge memory|OOM when allocating|out of memory/i.test(
+    e.message,
+  );
+}
+
+/**
+ * One line for a failure of the user's environment rather than of fcn: what happened (with
+ * the path, when the error has one) and what to do. Undefined for anything else.
+ */
+export function environmentMessage(e: unknown): string | undefined {
+  if (isSystemError(e)) {
+    const known = ENVIRONMENT[e.code];
+    if (!known) return undefined;
+    const [what, advice] = known;
+    // mkdir -p meets a file where a directory of the path should be.
+    const problem = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'a file is in the way' : what;
+    const call = failedCall(e);
+    return `${problem}${call ? `: ${call}` : ''}; ${advice}`;
+  }
+  if (isOutOfMemory(e)) {
+    const first = (e as Error).message.split('\n')[0]!;
+    const what = /^out of [\w ]*memory/i.test(first) ? first : `out of memory: ${first}`;
+    return `${what}: use smaller images, or fcn predict --tile to run any size in bounded memory`;
+  }
+  return undefined;
+}
+
+/** Runs `write`; a system error without a path (ENOSPC from write(2) has none) is given `path`, the file being written. */
+export async function writing<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (isSystemError(e) && e.path === undefined) e.path = path;
+    throw e;
+  }
 }
 
 /** Parses `HxW` (or a single `N` for a square) into [h, w]; a misuse error otherwise. */

@@ -16,6 +16,8 @@ export interface CompileOptions {
   net?: string;
   /** Input size [h, w] for the analysis. */
   input?: Pair;
+  /** In-memory files by path, read before the disk (a model's own copy of its net). */
+  files?: Record<string, string>;
 }
 
 export interface Compilation {
@@ -29,7 +31,11 @@ export interface Compilation {
 
 /** Resolves, builds and analyses one net of a file. */
 export function compileFile(path: string, options: CompileOptions = {}): Compilation {
-  return compileResolved(resolveFile(path, options.net === undefined ? {} : { net: options.net }), options);
+  const resolve = {
+    ...(options.net === undefined ? {} : { net: options.net }),
+    ...(options.files ? { files: options.files } : {}),
+  };
+  return compileResolved(resolveFile(path, resolve), options);
 }
 
 /** Like `compileFile`, for source text given directly (imports are read relative to `fileName`). */

@@ -11,6 +11,7 @@ import type { Pair } from '../compiler/layers/types.js';
 import { planLayer, type LayerPlan } from './emit-layers.js';
 import type { ModelInfo, ModelInput, ModelLoss, ModelParam } from './info.js';
 import { initValues } from './init.js';
+import { netSources } from './model-net.js';
 
 export interface EmitOptions {
   /** Crop offsets by crop node id, from the analysis; a crop missing here uses its written offset. */
@@ -155,6 +156,7 @@ export function emitModel(ir: IRGraph, options: EmitOptions): EmittedModel {
     version: 1,
     net: ir.name,
     source: ir.file,
+    sources: netSources(ir),
     seed,
     inputs,
     labels,

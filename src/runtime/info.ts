@@ -47,6 +47,8 @@ export interface ModelInfo {
   /** The net's name and the .fcn file it came from. */
   net: string;
   source: string;
+  /** The text of that file and of the files it imports, by name, so the net can be analysed again wherever the model goes. */
+  sources?: Record<string, string>;
   seed: number;
   inputs: ModelInput[];
   /** Names of the label inputs. */

@@ -18,24 +18,49 @@ export interface Prediction {
   labels: LabelMap;
 }
 
-/** An image as the net's NHWC input (order and mean applied). */
-export function imageToInput(image: RgbImage, info: ModelInfo): tf.Tensor4D {
+/** A net input held in memory: HWC float32, preprocessed. */
+export interface NetArray {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** An image as the net's input in memory (order and mean applied). */
+export function imageToArray(image: RgbImage, info: ModelInfo): NetArray {
   const input = singleInput(info);
   if (input.channels !== 3)
     throw new UserError(
       `the net's input ${input.name} has ${input.channels} channels; an image has 3 (feed a .npy instead)`,
     );
-  return tf.tensor4d(toNetInput(image, input), [1, image.height, image.width, 3]);
+  return { data: toNetInput(image, input), height: image.height, width: image.width, channels: 3 };
 }
 
-/** A [C, H, W] array as the net's NHWC input, untouched. */
-export function chwToInput(data: Float32Array, shape: number[], info: ModelInfo, file: string): tf.Tensor4D {
+/** A [C, H, W] array as the net's input in memory, values untouched. */
+export function chwToArray(data: Float32Array, shape: number[], info: ModelInfo, file: string): NetArray {
   const input = singleInput(info);
   if (shape.length !== 3) throw new UserError(`${file}: expected a [C, H, W] array, got shape [${shape}]`);
   const [c, h, w] = shape as [number, number, number];
   if (c !== input.channels)
     throw new UserError(`${file}: has ${c} channels, the net's input ${input.name} takes ${input.channels}`);
-  return tf.tidy(() => tf.transpose(tf.tensor3d(data, [c, h, w]), [1, 2, 0]).expandDims(0) as tf.Tensor4D);
+  const hwc = new Float32Array(data.length);
+  for (let k = 0; k < c; k++) for (let p = 0; p < h * w; p++) hwc[p * c + k] = data[k * h * w + p]!;
+  return { data: hwc, height: h, width: w, channels: c };
+}
+
+/** An input in memory as the NHWC tensor the model takes. */
+export function toTensor(array: NetArray): tf.Tensor4D {
+  return tf.tensor4d(array.data, [1, array.height, array.width, array.channels]);
+}
+
+/** An image as the net's NHWC input (order and mean applied). */
+export function imageToInput(image: RgbImage, info: ModelInfo): tf.Tensor4D {
+  return toTensor(imageToArray(image, info));
+}
+
+/** A [C, H, W] array as the net's NHWC input, untouched. */
+export function chwToInput(data: Float32Array, shape: number[], info: ModelInfo, file: string): tf.Tensor4D {
+  return toTensor(chwToArray(data, shape, info, file));
 }
 
 function singleInput(info: ModelInfo): ModelInfo['inputs'][number] {

@@ -9,7 +9,7 @@
  * shrinks) grows by 400 MB again and again until it reaches 4 GB. Keeping that block between
  * steps costs nothing at the peak (the step needs it anyway) and makes the heap size stable.
  */
-import { WasmHeapError, type HeapBackend } from './wasm-heap.js';
+import { WASM_HEAP_MAX, WasmHeapError, type HeapBackend } from './wasm-heap.js';
 
 interface Allocator {
   malloc(bytes: number): number;
@@ -36,7 +36,8 @@ function release(a: Allocator, bytes: number, keep: number): void {
 /**
  * Installs the hooks on the backend's module (once). tfjs checks no malloc result: a tensor
  * the heap cannot hold would get address 0 and its kernel would write over the module's own
- * memory. Here kept blocks are given back first, then WasmHeapError is thrown.
+ * memory. Here kept blocks are given back first, then WasmHeapError is thrown; so it is for a
+ * request larger than the heap can ever be.
  */
 export function hookWasmAllocator(backend: HeapBackend): void {
   const wasm = backend.wasm;
@@ -51,6 +52,9 @@ export function hookWasmAllocator(backend: HeapBackend): void {
     sizes: new Map(),
   };
   wasm._malloc = (bytes: number): number => {
+    // wasm32's malloc takes a 32-bit size: a larger request (a huge image's activation) would
+    // wrap round to a small block that the kernel then writes far past.
+    if (bytes > WASM_HEAP_MAX) throw new WasmHeapError(bytes);
     const reused = a.kept.get(bytes)?.pop();
     if (reused !== undefined) return reused;
     let at = a.malloc(bytes) >>> 0;

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { VocDataset, Sample } from '../data/index.js';
 import { Confusion, computeMetrics, type EvalResult } from '../eval/index.js';
-import { scoreOutput, type ModelInfo } from '../runtime/index.js';
+import { NetSizes, scoreOutput, type ModelInfo } from '../runtime/index.js';
 
 /** How many same-size images go through the net at once (bounds memory; VOC sizes vary anyway). */
 const EVAL_BATCH = 16;
@@ -47,6 +47,7 @@ export async function evaluateModel(
   onImage?: (done: number) => void,
 ): Promise<EvalResult> {
   const input = imageInput(info);
+  const sizes = NetSizes.fromModel(info);
   const preprocess = { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
   const confusion = new Confusion(info.classes);
   let done = 0;
@@ -62,6 +63,7 @@ export async function evaluateModel(
   };
   for (const id of dataset.ids) {
     const sample = await dataset.sample(id, preprocess);
+    sizes?.check([sample.height, sample.width], dataset.imagePath(id));
     const first = group[0];
     if (first && (first.height !== sample.height || first.width !== sample.width)) flush();
     group.push(sample);

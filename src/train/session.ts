@@ -19,7 +19,7 @@ import {
   type ValidateProgress,
 } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
-import { analyzeNet, emitModel, loadModel, type ModelInfo } from '../runtime/index.js';
+import { analyzeNet, emitModel, loadModel, NetSizes, type ModelInfo } from '../runtime/index.js';
 import { removeStaleTemps } from '../util/index.js';
 import { loadCheckpoint, readCheckpointState } from './checkpoint.js';
 import { TrainLog } from './log.js';
@@ -65,38 +65,24 @@ async function buildModel(
   source: string,
   flags: SettingOverrides,
   net: string | undefined,
-): Promise<{ model: tf.LayersModel; info: ModelInfo; file?: string }> {
+): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
   if (!existsSync(source)) throw new UserError(`${source}: no such .fcn file or model directory`);
   if (statSync(source).isDirectory()) return loadModel(source);
   const { ir, analysis } = analyzeNet(source, net ? { net } : {});
   const seed = flags.seed ?? ir.solver.seed ?? 0;
-  return { ...emitModel(ir, { offsets: analysis.crops.offsets, seed }), file: source };
+  return emitModel(ir, { offsets: analysis.crops.offsets, seed });
 }
 
-/** Checks with the analysing compiler that the net takes the training images' size; its diagnostics explain why not. */
-async function checkInputSize(
-  file: string | undefined,
-  info: ModelInfo,
-  train: VocDataset,
-  crop: Pair | undefined,
-  net?: string,
-): Promise<void> {
-  if (!file) return;
+/** Checks with the analysing compiler that the net takes the training images' size (or the crop); its diagnostics explain why not. */
+async function checkInputSize(info: ModelInfo, train: VocDataset, crop: Pair | undefined): Promise<void> {
+  const sizes = NetSizes.fromModel(info);
+  if (!sizes) return;
   let size = crop;
   if (!size) {
     const { image } = await train.loadRaw(train.ids[0]!);
     size = [image.height, image.width];
   }
-  try {
-    analyzeNet(file, { input: size, ...(net ? { net } : {}) });
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    throw new UserError(
-      `net ${info.net} cannot train on ${size[0]}x${size[1]} images (${train.imagePath(train.ids[0]!)})`,
-      1,
-      e.diagnostics,
-    );
-  }
+  sizes.check(size, crop ? 'crops' : train.imagePath(train.ids[0]!), { verb: 'train on' });
 }
 
 /** Decoded images are kept in memory when a split's take at most this (`fcn synth` data: ~5 MB; VOC train: ~1 GB, not kept). */
@@ -142,7 +128,7 @@ async function openVal(data: string, split: string | undefined, classes: number)
 
 /** Prepares a new run; the RUN directory must not hold another run. */
 export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
-  const { model, info, file } = await buildModel(o.source, o.flags, o.net);
+  const { model, info } = await buildModel(o.source, o.flags, o.net);
   if (!info.losses.length) throw new UserError(`net ${info.net} has no softmax_loss layer: nothing to train`);
   const opened = await openSplit(o.data, o.flags.trainSplit ?? 'train', info.classes);
   const openedVal = await openVal(o.data, o.flags.valSplit, info.classes);
@@ -153,7 +139,7 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     { ...o.flags, ...(checked.val ? { valSplit: checked.val.split } : {}) },
     (b) => train.iterationsPerEpoch(b),
   );
-  await checkInputSize(file, info, train, settings.crop, o.net);
+  await checkInputSize(info, train, settings.crop);
   const run = o.out ?? defaultRunDir(info.net);
   return withLock(await claimNewRunDir(run), async (lock) => {
     const log = await TrainLog.create(runPaths(run).log);
