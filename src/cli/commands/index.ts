@@ -5,6 +5,7 @@ import { register as check } from './check.js';
 import { register as compile } from './compile.js';
 import { register as demo } from './demo.js';
 import { register as evaluate } from './eval.js';
+import { register as importNet } from './import.js';
 import { register as inspect } from './inspect.js';
 import { register as predict } from './predict.js';
 import { register as synth } from './synth.js';
@@ -24,4 +25,5 @@ export const commands: Array<(program: Command) => void> = [
   train,
   evaluate,
   demo,
+  importNet,
 ];
