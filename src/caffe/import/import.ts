@@ -50,6 +50,8 @@ export async function importPrototxt(text: string, file: string, options: Import
   const diagnostics = [...parsed.diagnostics];
   if (hasErrors(diagnostics)) return { diagnostics, layers: new Map() };
   const net = readNet(parsed.message, options.phase, diagnostics);
+  // A misread field would only come back as a confusing "cannot be expressed".
+  if (hasErrors(diagnostics)) return { diagnostics, layers: new Map() };
   const mapped = mapNet(net, options, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, layers: mapped.layers };
   markChains(mapped.items);

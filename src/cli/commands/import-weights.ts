@@ -51,6 +51,9 @@ export async function runWeights(
   const { checkModelOutput } = await import('../../caffe/output-guard.js');
   checkModelOutput(output);
   const { selectBackend } = await import('../../runtime/index.js');
+  const tf = await import('@tensorflow/tfjs');
+  // Production mode: no debug checks, and no banner urging a faster backend on stderr.
+  tf.enableProdMode();
   // Nothing is computed: the cpu backend's zero tensors are never touched, so they cost no memory.
   await selectBackend('cpu');
   const { caffemodelSource } = await import('../../caffe/weights/caffemodel-source.js');
