@@ -41,7 +41,11 @@ function legacy(shape: number[]): { num: number; channels: number; height: numbe
 }
 
 /** Encodes `layers` as a caffemodel. */
-export function encodeCaffemodel(layers: ModelLayerSpec[], form: 'layer' | 'layers' = 'layer', name = 'test'): Uint8Array {
+export function encodeCaffemodel(
+  layers: ModelLayerSpec[],
+  form: 'layer' | 'layers' = 'layer',
+  name = 'test',
+): Uint8Array {
   const message =
     form === 'layer'
       ? {

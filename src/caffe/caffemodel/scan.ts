@@ -52,8 +52,7 @@ function skip(r: FileReader, wire: number, what: string): void {
   else if (wire === BYTES) {
     const n = r.varint(what);
     r.pos += n;
-  }
-  else if (wire === FIXED32) r.pos += 4;
+  } else if (wire === FIXED32) r.pos += 4;
   else throw new UserError(`${r.path}: not a caffemodel (wire type ${wire} at byte ${r.pos})`);
   if (r.pos > r.size) throw r.truncated(what);
 }

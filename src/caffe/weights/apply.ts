@@ -44,7 +44,7 @@ export async function applyWeights(source: ParamSource, options: ApplyOptions): 
         `${source.path} does not fit ${options.net}: ` +
           `${plan.mismatches.length} shape disagreement${plan.mismatches.length === 1 ? '' : 's'}\n` +
           plan.mismatches.map((m) => `  ${m}`).join('\n') +
-          (plan.mismatches.some((m) => /\(\d+, \d+\)[^(]*needs \(\d+, \d+, \d+, \d+\)/.test(m))
+          (plan.mismatches.some((m) => /has \(\d+, \d+\)( \+ \(\d+\))?, the net needs \(\d+, \d+, \d+, \d+\)/.test(m))
             ? '\nan inner product where the net has a convolution? `fcn transplant` reshapes it (net surgery)'
             : ''),
       );

@@ -166,7 +166,8 @@ function planLayer(
     }
     // Net surgery: an inner product (out, in) into a convolution (out, c, kh, kw) of the same count.
     const count = w.reduce((a, x) => a * x, 1);
-    if (mode === 'transplant' && h.length === 2 && w.length === 4 && h[0] === w[0] && b.count === count) {
+    const fc = squeeze(have[i]!, 2);
+    if (mode === 'transplant' && fc.length === 2 && w.length === 4 && fc[0] === w[0] && b.count === count) {
       actions.push({ kind: 'copy', blob: b, as4: as4(w) });
       reshaped = true;
       continue;
