@@ -14,8 +14,11 @@ import {
   maxPool,
   prototxt,
   pythonData,
+  nyudColorHha,
+  siftflowFcn16s,
   vgg16,
   vocFcn,
+  vocFcnAlexnet,
   type LayerSpec,
   type Variant,
 } from './helpers/caffe-nets.js';
@@ -60,6 +63,33 @@ for (const kind of ['32s', '16s', '8s'] as const) {
       );
     });
   }
+}
+
+const OTHERS: Array<[string, () => LayerSpec[], Array<[string, number]>]> = [
+  ['PASCAL-Context FCN-8s (59 classes)', () => vocFcn('8s', 'train', 59), EXPECTED['8s']],
+  ['FCN-AlexNet (LRN, groups)', vocFcnAlexnet, [['score', 18]]],
+  [
+    'SIFT Flow FCN-16s (two heads)',
+    siftflowFcn16s,
+    [
+      ['score_pool4_semc', 5],
+      ['score_sem', 27],
+      ['score_pool4_geoc', 5],
+      ['score_geo', 27],
+    ],
+  ],
+  ['NYUDv2 FCN-32s colour-HHA late fusion', nyudColorHha, [['score', 19]]],
+];
+
+for (const [what, layers, expected] of OTHERS) {
+  test(`the reference ${what} prototxt imports, and fcn infers the crop offsets Caffe wrote`, async (t) => {
+    const { diagnostics, crops } = await cropsOf(prototxt(layers()));
+    t.deepEqual(diagnostics, []);
+    t.deepEqual(
+      crops,
+      expected.map(([name, o]) => [name, [o, o], [o, o]]),
+    );
+  });
 }
 
 test('a wrong explicit crop offset is reported by the compiler against the inferred one', async (t) => {

@@ -16,6 +16,7 @@ Run from the repo root (after npm run build): /usr/bin/python3 bench/torch/check
 """
 
 import argparse
+import importlib
 import os
 import shutil
 import subprocess
@@ -29,8 +30,10 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fcn8s  # noqa: E402
 
+check_scores = importlib.import_module("check-scores")  # its run() and rel_error()
+run, rel_error = check_scores.run, check_scores.rel_error
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 TOLERANCE = 1e-4
 
 
@@ -76,14 +79,6 @@ def write_caffemodel(pb, layers, path):
         f.write(net.SerializeToString())
 
 
-def run(cmd):
-    t0 = time.time()
-    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"$ {' '.join(cmd)}\nexit {r.returncode}\n{r.stdout}{r.stderr}")
-    return r, time.time() - t0
-
-
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="96x128,250x180")
@@ -125,7 +120,7 @@ def main(argv):
             ours = np.load(scores)
             with torch.no_grad():
                 ref = ref_net.forward(torch.from_numpy(x)[None])[0].numpy()
-            err = float(np.abs(ours.astype(np.float64) - ref).max() / np.abs(ref).max()) if ours.shape == ref.shape else float("inf")
+            err = rel_error(ours, ref)[0] if ours.shape == ref.shape else float("inf")
             agree = float(np.mean(ours.argmax(0) == ref.argmax(0))) if ours.shape == ref.shape else 0.0
             print(
                 f"{h}x{w}: scores {list(ref.shape)}, max |score| {np.abs(ref).max():.4g}, max rel error {err:.3g}, "

@@ -247,3 +247,80 @@ export function vocFcn(kind: '32s' | '16s' | '8s', variant: Variant, classes = 2
   if (variant !== 'deploy') layers.push(loss('loss', 'score', 'label'));
   return layers;
 }
+
+/** The reference FCN-AlexNet: LRN, grouped conv2/4/5, one 63×63 deconvolution; Caffe wrote offset 18. */
+export function vocFcnAlexnet(): LayerSpec[] {
+  const conv = (name: string, relu: string, bottom: string, out: number, k: number, extra: string[]) =>
+    convRelu(name, relu, bottom, out, k, 0, extra).map((l) =>
+      l.type === 'Convolution'
+        ? { ...l, sections: { convolution_param: [`num_output: ${out}`, `kernel_size: ${k}`, ...extra] } }
+        : l,
+    );
+  const lrn = (name: string, bottom: string): LayerSpec => ({
+    name,
+    type: 'LRN',
+    bottom: [bottom],
+    sections: { lrn_param: ['local_size: 5', 'alpha: 0.0001', 'beta: 0.75'] },
+  });
+  return [
+    pythonData(['data', 'label']),
+    ...conv('conv1', 'relu1', 'data', 96, 11, ['pad: 100', 'stride: 4']),
+    maxPool('pool1', 'conv1', 3, 2),
+    lrn('norm1', 'pool1'),
+    ...conv('conv2', 'relu2', 'norm1', 256, 5, ['pad: 2', 'group: 2']),
+    maxPool('pool2', 'conv2', 3, 2),
+    lrn('norm2', 'pool2'),
+    ...conv('conv3', 'relu3', 'norm2', 384, 3, ['pad: 1']),
+    ...conv('conv4', 'relu4', 'conv3', 384, 3, ['pad: 1', 'group: 2']),
+    ...conv('conv5', 'relu5', 'conv4', 256, 3, ['pad: 1', 'group: 2']),
+    maxPool('pool5', 'conv5', 3, 2),
+    ...conv('fc6', 'relu6', 'pool5', 4096, 6, []),
+    { name: 'drop6', type: 'Dropout', bottom: ['fc6'], top: ['fc6'] },
+    ...conv('fc7', 'relu7', 'fc6', 4096, 1, []),
+    { name: 'drop7', type: 'Dropout', bottom: ['fc7'], top: ['fc7'] },
+    score('score_fr', 'fc7', 21),
+    upsample('upscore', 'score_fr', 21, 63, 32),
+    crop('score', 'upscore', 'data', 18),
+    loss('loss', 'score', 'label'),
+  ];
+}
+
+/** The reference SIFT Flow FCN-16s: one trunk, a semantic (33) and a geometric (3) head, each with offsets 5 and 27. */
+export function siftflowFcn16s(): LayerSpec[] {
+  const head = (tag: string, classes: number): LayerSpec[] => [
+    score(`score_fr_${tag}`, 'fc7', classes),
+    upsample(`upscore2_${tag}`, `score_fr_${tag}`, classes, 4, 2),
+    score(`score_pool4_${tag}`, 'pool4', classes),
+    crop(`score_pool4_${tag}c`, `score_pool4_${tag}`, `upscore2_${tag}`, 5),
+    sum(`fuse_pool4_${tag}`, `upscore2_${tag}`, `score_pool4_${tag}c`),
+    upsample(`upscore16_${tag}`, `fuse_pool4_${tag}`, classes, 32, 16),
+    crop(`score_${tag}`, `upscore16_${tag}`, 'data', 27),
+    loss(`loss_${tag}`, `score_${tag}`, tag),
+  ];
+  return [
+    pythonData(['data', 'sem', 'geo'], 'SIFTFlowSegDataLayer'),
+    ...vgg16(),
+    ...head('sem', 33),
+    ...head('geo', 3),
+  ];
+}
+
+/** The reference NYUDv2 late fusion FCN-32s: a colour and an HHA trunk, their scores summed 0.5/0.5; offset 19. */
+export function nyudColorHha(): LayerSpec[] {
+  return [
+    pythonData(['color', 'hha', 'label'], 'NYUDSegDataLayer'),
+    ...vgg16('color', 100, 'color'),
+    score('score_frcolor', 'fc7color', 40),
+    ...vgg16('hha', 100, 'hha'),
+    score('score_frhha', 'fc7hha', 40),
+    {
+      name: 'score_fused',
+      type: 'Eltwise',
+      bottom: ['score_frcolor', 'score_frhha'],
+      sections: { eltwise_param: ['operation: SUM', 'coeff: 0.5', 'coeff: 0.5'] },
+    },
+    upsample('upscore', 'score_fused', 40, 64, 32),
+    crop('score', 'upscore', 'color', 19),
+    loss('loss', 'score', 'label'),
+  ];
+}
