@@ -5,10 +5,13 @@ import { register as check } from './check.js';
 import { register as compile } from './compile.js';
 import { register as demo } from './demo.js';
 import { register as evaluate } from './eval.js';
+import { register as importNet } from './import.js';
+import { register as importWeights } from './import-weights.js';
 import { register as inspect } from './inspect.js';
 import { register as predict } from './predict.js';
 import { register as synth } from './synth.js';
 import { register as train } from './train.js';
+import { register as transplant } from './transplant.js';
 import { register as viz } from './viz.js';
 
 /** Every command, in the order `fcn --help` lists them. */
@@ -24,4 +27,7 @@ export const commands: Array<(program: Command) => void> = [
   train,
   evaluate,
   demo,
+  importNet,
+  importWeights,
+  transplant,
 ];

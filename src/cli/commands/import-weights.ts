@@ -1,0 +1,84 @@
+/**
+ * `fcn import-weights MODEL.caffemodel --net NET.fcn -o MODEL_DIR [--json]`: fills a .fcn
+ * net's parameters from a binary caffemodel (current or V1 form), matching layers by name
+ * (`conv1_1` fills `vgg.conv1_1` when it is the only layer so named), converting Caffe's
+ * layouts to tfjs's, and writing a model directory that `fcn predict` and `fcn train` take.
+ * A shape disagreement, a truncated file or a caffemodel of another net is an error.
+ */
+import type { Command } from 'commander';
+import { parseInteger } from '../errors.js';
+
+interface ImportWeightsOptions {
+  net: string;
+  netName?: string;
+  output: string;
+  seed: string;
+  json?: boolean;
+}
+
+/** Registers `fcn import-weights`. */
+export function register(program: Command): void {
+  program
+    .command('import-weights')
+    .description("fill a .fcn net's parameters from a Caffe caffemodel, writing a model directory")
+    .argument('<caffemodel>', 'a binary Caffe model (e.g. fcn8s-heavy-pascal.caffemodel)')
+    .requiredOption(
+      '--net <file>',
+      'the .fcn net the weights are for (e.g. nets/voc-fcn8s.fcn, or an imported prototxt)',
+    )
+    .requiredOption('-o, --output <dir>', 'the model directory to write')
+    .option('--net-name <name>', 'which net of the file (default: its last net)')
+    .option('--seed <n>', 'seed of the initialisers of parameters the caffemodel lacks', '0')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, options: ImportWeightsOptions) => {
+      const seed = parseInteger(options.seed, '--seed');
+      await runWeights(file, options.net, options.output, {
+        mode: 'import',
+        seed,
+        json: options.json,
+        netName: options.netName,
+      });
+    });
+}
+
+/** The work of import-weights and transplant: open the source, apply, report. */
+export async function runWeights(
+  source: string,
+  net: string,
+  output: string,
+  options: { mode: 'import' | 'transplant'; seed: number; json?: boolean | undefined; netName?: string | undefined },
+): Promise<void> {
+  const { checkModelOutput } = await import('../../caffe/output-guard.js');
+  checkModelOutput(output);
+  const { selectBackend } = await import('../../runtime/index.js');
+  const tf = await import('@tensorflow/tfjs');
+  // Production mode: no debug checks, and no banner urging a faster backend on stderr.
+  tf.enableProdMode();
+  // Nothing is computed: the cpu backend's zero tensors are never touched, so they cost no memory.
+  await selectBackend('cpu');
+  const { caffemodelSource } = await import('../../caffe/weights/caffemodel-source.js');
+  const { modelDirSource } = await import('../../caffe/weights/model-dir-source.js');
+  const { applyWeights } = await import('../../caffe/weights/apply.js');
+  const { reportJson, reportText } = await import('../../caffe/weights/report.js');
+  const { statSync } = await import('node:fs');
+  const isDir = (() => {
+    try {
+      return statSync(source).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  const params = isDir ? modelDirSource(source) : caffemodelSource(source);
+  try {
+    const result = await applyWeights(params, {
+      net,
+      output,
+      mode: options.mode,
+      seed: options.seed,
+      ...(options.netName ? { netName: options.netName } : {}),
+    });
+    process.stdout.write(options.json ? reportJson(result, source, output) : reportText(result, source, output));
+  } finally {
+    params.close();
+  }
+}
