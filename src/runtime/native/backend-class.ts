@@ -35,9 +35,14 @@ export class NativeBackend extends MathBackendCPU {
     return freed;
   }
 
-  /** A float32 tensor's values (the addon reads them in place). */
+  /**
+   * A float32 tensor's values (the addon reads them in place). The cpu backend's own kernels
+   * may leave another typed array under a float32 tensor (Cast from bool keeps the bytes):
+   * that one is converted.
+   */
   floats(t: TensorInfo): Float32Array {
-    return this.data.get(t.dataId).values as Float32Array;
+    const values = this.data.get(t.dataId).values;
+    return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
   }
 
   /** A new float32 output of `shape`, and the array to fill. */
