@@ -15,7 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Why the last build did not happen, for `fcn backends` (native/build/skipped.txt). */
 const skippedFile = join(here, 'build', 'skipped.txt');
 export const HINT =
-  'for the fast native backend install oneDNN (Debian/Ubuntu: `sudo apt-get install -y libdnnl-dev`), then `npm rebuild fcn` or `npm run build:native`';
+  'for the fast native backend install oneDNN (Debian/Ubuntu: `sudo apt-get install -y libdnnl-dev`), then `npm run build:native`';
 
 function skip(reason) {
   mkdirSync(dirname(skippedFile), { recursive: true });

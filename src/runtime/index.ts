@@ -12,6 +12,7 @@ export * from './init.js';
 export * from './kernels/index.js';
 export * from './layers/index.js';
 export * from './loss.js';
+export { NATIVE_KERNELS } from './native/index.js';
 export * from './model-io.js';
 export * from './net.js';
 export * from './npy.js';

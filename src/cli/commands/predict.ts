@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('-o, --output <path>', 'label PNG for one input; directory for several')
     .option('--scores <file.npy>', 'also write the raw score map [C, H, W] float32 (one input only)')
     .option('--overlay', 'also write <stem>.overlay.png: the labels in VOC colours over the image')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('-v, --verbose', 'say which backend runs')
     .action(async (modelDir: string, inputs: string[], options: PredictOptions) => {
       if (options.scores && inputs.length > 1) throw new UserError('--scores takes one input', 2);

@@ -66,7 +66,7 @@ export interface NativeAddon {
 export const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');
 
 /** The one command that gets the native backend on Debian/Ubuntu. */
-export const NATIVE_FIX = 'sudo apt-get install -y libdnnl-dev && npm rebuild fcn';
+export const NATIVE_FIX = 'sudo apt-get install -y libdnnl-dev && npm run build:native';
 
 let loaded: { addon?: NativeAddon; reason?: string } | undefined;
 
