@@ -1,5 +1,6 @@
 /**
- * Chooses the TensorFlow.js backend: tfjs-node-gpu, then tfjs-node, then wasm, then cpu,
+ * Chooses the TensorFlow.js backend: tfjs-node-gpu, then tfjs-node, then native (fcn's oneDNN
+ * addon, built at install when libdnnl-dev is present), then wasm, then cpu,
  * unless `--backend` or FCN_BACKEND names one. Each candidate is tried for real (imported and
  * initialised), and the report says why the ones before the chosen one did not run.
  */
@@ -10,15 +11,17 @@ import { UserError } from '../diagnostics/index.js';
 import { registerWasmKernels } from './kernels/index.js';
 import { hookWasmAllocator } from './wasm-allocator.js';
 import type { HeapBackend } from './wasm-heap.js';
+import { loadAddon, registerNativeBackend } from './native/index.js';
 
 /** The backends fcn knows, in order of preference. */
-export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['node-gpu', 'node', 'native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** The npm package that provides each backend. */
 export const BACKEND_PACKAGES: Record<BackendName, string> = {
   'node-gpu': '@tensorflow/tfjs-node-gpu',
   node: '@tensorflow/tfjs-node',
+  native: 'fcn native addon (oneDNN, libdnnl-dev)',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs',
 };
@@ -43,7 +46,9 @@ export interface BackendReport {
 
 const require = createRequire(import.meta.url);
 
-function isInstalled(pkg: string): boolean {
+function isInstalled(name: BackendName): boolean {
+  if (name === 'native') return loadAddon().addon !== undefined;
+  const pkg = BACKEND_PACKAGES[name];
   try {
     require.resolve(pkg);
     return true;
@@ -72,6 +77,10 @@ async function tryBackend(name: BackendName): Promise<string> {
       if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialise');
       return 'tensorflow';
     }
+    case 'native':
+      registerNativeBackend();
+      if (!(await tf.setBackend('native'))) throw new Error('the native backend did not initialise');
+      return 'native';
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmDistDir());
@@ -86,6 +95,12 @@ async function tryBackend(name: BackendName): Promise<string> {
   }
 }
 
+/** Why a backend is not installed, with the fix for the native one. */
+function notInstalled(name: BackendName): string {
+  if (name === 'native') return `the addon is ${loadAddon().reason ?? 'missing'}`;
+  return `${BACKEND_PACKAGES[name]} is not installed`;
+}
+
 /** Parses a backend name from a flag or FCN_BACKEND; a misuse error for an unknown one. */
 export function parseBackend(text: string, flag = '--backend'): BackendName {
   const name = text
@@ -97,6 +112,8 @@ export function parseBackend(text: string, flag = '--backend'): BackendName {
     tensorflow: 'node',
     'node-gpu': 'node-gpu',
     node: 'node',
+    native: 'native',
+    onednn: 'native',
     wasm: 'wasm',
     cpu: 'cpu',
   };
@@ -118,7 +135,7 @@ export async function selectBackend(preferred?: string): Promise<BackendReport> 
   let found: BackendReport | undefined;
   const attempts: BackendAttempt[] = BACKENDS.map((name) => ({
     name,
-    installed: isInstalled(BACKEND_PACKAGES[name]),
+    installed: isInstalled(name),
     reason: '',
   }));
   for (const attempt of attempts) {
@@ -132,7 +149,7 @@ export async function selectBackend(preferred?: string): Promise<BackendReport> 
     }
     if (!attempt.installed) {
       attempt.working = false;
-      attempt.reason = `${BACKEND_PACKAGES[attempt.name]} is not installed`;
+      attempt.reason = notInstalled(attempt.name);
       continue;
     }
     try {
@@ -159,6 +176,10 @@ function describe(name: BackendName): string {
       return 'libtensorflow with CUDA';
     case 'node':
       return 'libtensorflow on the CPU';
+    case 'native': {
+      const { onednn, threads, isa } = loadAddon().addon!.info();
+      return `oneDNN ${onednn} (${isa}) on ${threads} threads; other kernels as on cpu`;
+    }
     case 'wasm':
       return 'XNNPack with SIMD, single-threaded in Node; fcn registers the training kernels wasm lacks';
     case 'cpu':
@@ -194,8 +215,8 @@ export async function probeBackends(): Promise<{ chosen: BackendName; backends: 
   const backends: BackendProbe[] = [];
   for (const name of BACKENDS) {
     const pkg = BACKEND_PACKAGES[name];
-    const row: BackendProbe = { name, package: pkg, installed: isInstalled(pkg), working: false, reason: '' };
-    if (!row.installed) row.reason = 'not installed';
+    const row: BackendProbe = { name, package: pkg, installed: isInstalled(name), working: false, reason: '' };
+    if (!row.installed) row.reason = name === 'native' ? notInstalled(name) : 'not installed';
     else {
       try {
         await tryBackend(name);

@@ -13,6 +13,7 @@ export * from './input-size.js';
 export * from './kernels/index.js';
 export * from './layers/index.js';
 export * from './loss.js';
+export { NATIVE_KERNELS } from './native/index.js';
 export * from './model-io.js';
 export * from './model-net.js';
 export * from './net.js';

@@ -3,7 +3,8 @@
  *   diff    = local_decay·w + grad           (Regularize: caffe_axpy)
  *   history = local_rate·diff + momentum·history   (ComputeUpdateValue: caffe_cpu_axpby)
  *   w       = w − history                    (Blob::Update)
- * Two implementations with identical results: tensor ops, and on wasm one loop over the heap
+ * Three implementations with identical results: tensor ops, on native one pass in the addon
+ * (native/sgd.ts), and on wasm one loop over the heap
  * that writes the history and the weight in place, as Caffe does. In place matters for big
  * nets: a VGG FCN's weights and momentum are 1 GB, and allocating them anew every step
  * fragments wasm's 4 GB heap until a 400 MB fc6 block no longer fits. When another tensor
@@ -11,6 +12,7 @@
  * one is written to a new buffer instead, so nothing outside the trainer ever changes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeSgdUpdate } from './native/sgd.js';
 import { allocateTensor, dropPackedWeights, heapBackend, ownsData, type HeapBackend } from './wasm-heap.js';
 
 export interface SgdCoefficients {
@@ -25,6 +27,7 @@ export interface SgdCoefficients {
 export function sgdUpdate(variable: tf.Variable, history: tf.Variable, grad: tf.Tensor, c: SgdCoefficients): void {
   const backend = heapBackend();
   if (backend) heapUpdate(backend, variable, history, grad, c);
+  else if (tf.getBackend() === 'native') nativeSgdUpdate(variable, history, grad, c);
   else tensorUpdate(variable, history, grad, c);
 }
 

@@ -11,11 +11,20 @@ export function register(program: Command): void {
     .description('list the TensorFlow.js backends: installed, working, chosen')
     .option('--json', 'print the report as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { probeBackends, GPU_HINT, WASM_KERNELS } = await import('../../runtime/index.js');
+      const { probeBackends, GPU_HINT, WASM_KERNELS, NATIVE_KERNELS } = await import('../../runtime/index.js');
       const report = await probeBackends();
       if (options.json) {
         process.stdout.write(
-          JSON.stringify({ ...report, wasmKernels: Object.keys(WASM_KERNELS), gpu: GPU_HINT }, null, 2) + '\n',
+          JSON.stringify(
+            {
+              ...report,
+              nativeKernels: Object.keys(NATIVE_KERNELS),
+              wasmKernels: Object.keys(WASM_KERNELS),
+              gpu: GPU_HINT,
+            },
+            null,
+            2,
+          ) + '\n',
         );
         return;
       }
@@ -36,6 +45,7 @@ export function register(program: Command): void {
       process.stdout.write(
         `chosen: ${report.chosen}${process.env['FCN_BACKEND'] ? ` (FCN_BACKEND=${process.env['FCN_BACKEND']})` : ''}\n`,
       );
+      process.stdout.write(`kernels native runs in its addon: ${Object.keys(NATIVE_KERNELS).join(', ')}\n`);
       process.stdout.write(`kernels fcn adds to wasm: ${Object.keys(WASM_KERNELS).join(', ')}\n`);
       process.stdout.write(`${GPU_HINT}\n`);
     });

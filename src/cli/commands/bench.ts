@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--train', 'also time a training step (forward, backward, SGD update)')
     .option('--runs <n>', 'timed runs after one warm-up', '3')
     .option('--net <name>', 'which net of a .fcn file (default: its last net)')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'say which backend runs')
     .action(async (target: string, options: BenchCliOptions) => {

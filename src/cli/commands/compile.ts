@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the weight initialisers', '0')
     .option('--input <HxW>', 'fix the input size (default: any size, or the size the file declares)')
     .option('--net <name>', 'which net of the file (default: its last net)')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('-v, --verbose', 'say which backend runs')
     .option('--force', 'replace whatever is at the output path (by default only an fcn model directory is replaced)')
     .action(async (file: string, options: CompileOptions) => {

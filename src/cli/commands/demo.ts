@@ -57,7 +57,7 @@ export function register(program: Command): void {
       'synthetic data → train nets/tiny-fcn8s.fcn → score → predict, with an HTML report (a few minutes on a CPU)',
     )
     .option('--out <dir>', 'output directory (data/, run/, report.html)', 'fcn-demo')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('--iters <n>', "training steps (default: the net's solver section)")
     .option('--seed <s>', 'seed of the synthetic dataset', '0')
     .option('--examples <n>', 'val images shown in the report', '8')

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--classes <n>', 'number of classes (labels 255 are void and ignored)')
     .option('--data <dir>', 'dataset in the VOC layout (model mode)')
     .option('--split <name>', 'dataset split to score (model mode)', 'val')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (model mode; default: the best that works)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (model mode; default: the best that works)')
     .option('--json', 'print the scores as JSON')
     .action(async (model: string | undefined, flags: EvalFlags) => {
       const result = model === undefined ? await evaluateFiles(flags) : await evaluateModel(model, flags);

@@ -119,7 +119,7 @@ export function register(program: Command): void {
       '--tile [size]',
       `run in overlapping tiles at most SIZE pixels a side (default ${DEFAULT_TILE}), blended: any image size in bounded memory`,
     )
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('-v, --verbose', 'say which backend runs (and the tiles)')
     .action(async (modelDir: string, inputs: string[], options: PredictOptions) => {
       if (options.scores && inputs.length > 1) throw new UserError('--scores takes one input', 2);

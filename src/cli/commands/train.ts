@@ -204,7 +204,7 @@ export function register(program: Command): void {
     .option('--train-split <name>', 'split to train on (default train)')
     .option('--val-split <name>', 'split to score during training (default val, when the dataset has it)')
     .option('--net <name>', 'which net of the .fcn file (default its last)')
-    .option('--backend <name>', 'node-gpu, node, wasm or cpu (default: the best that works; env FCN_BACKEND)')
+    .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option('--skip-bad', 'leave out images whose image or label file is bad (all are checked before step 1)')
     .option('--resume <run>', 'continue an interrupted run exactly where it stopped')
     .option('--json', 'print the run summary as JSON')

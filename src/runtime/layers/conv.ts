@@ -144,6 +144,11 @@ export class CaffeConv extends ConvGeometry {
       const kernel = this.weights[0]!.read() as tf.Tensor4D;
       const k = native ? kernel : dilateKernel(kernel, this.dilation);
       const d: Pair = native ? this.dilation : [1, 1];
+      // The native backend adds the bias inside the convolution (a oneDNN post-op): one pass less.
+      if (this.group === 1 && this.useBias && tf.getBackend() === 'native') {
+        const bias = this.weights[1]!.read() as tf.Tensor1D;
+        return tf.fused.conv2d({ x, filter: k, strides: this.stride, pad, dilations: d, bias });
+      }
       const y = this.grouped(x, k, 3, (xi, ki) => tf.conv2d(xi, ki, this.stride, pad, 'NHWC', d));
       return this.addBias(y);
     });
