@@ -14,6 +14,7 @@ export * from './layers/index.js';
 export * from './loss.js';
 export * from './model-io.js';
 export * from './net.js';
+export * from './net-loss.js';
 export * from './npy.js';
 export * from './predict.js';
 export * from './train-step.js';
