@@ -16,6 +16,7 @@ export * from './model-io.js';
 export * from './net.js';
 export * from './net-loss.js';
 export * from './npy.js';
+export * from './parallel/index.js';
 export * from './predict.js';
 export * from './train-step.js';
 export * from './sgd-update.js';

@@ -48,6 +48,18 @@ export async function saveModel(dir: string, model: tf.LayersModel, info: ModelI
   });
 }
 
+/** The model's topology and weights in memory, as tf.loadLayersModel(tf.io.fromMemory(…)) takes them back. */
+export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+    }),
+  );
+  return artifacts!;
+}
+
 async function readNamed(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
