@@ -7,4 +7,5 @@ export * from './run-dir.js';
 export * from './session.js';
 export * from './schedule.js';
 export * from './settings.js';
+export * from './workers.js';
 export * from './report/index.js';

@@ -17,6 +17,7 @@ import { TrainLog } from './log.js';
 import type { LoopOptions } from './loop.js';
 import { checkNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
 import { resolveSettings, settingsToJson, type SettingOverrides } from './settings.js';
+import { autoWorkers, checkWorkers } from './workers.js';
 
 /** A run ready for runTraining (add a signal and events). */
 export type PreparedRun = Omit<LoopOptions, 'signal' | 'events' | 'backend'>;
@@ -105,10 +106,14 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
   if (!info.losses.length) throw new UserError(`net ${info.net} has no softmax_loss layer: nothing to train`);
   const train = await openSplit(o.data, o.flags.trainSplit ?? 'train', info.classes);
   const val = await openVal(o.data, o.flags.valSplit, info.classes);
-  const settings = resolveSettings(info.solver, { ...o.flags, ...(val ? { valSplit: val.split } : {}) }, (b) =>
-    train.iterationsPerEpoch(b),
+  const settings = resolveSettings(
+    info.solver,
+    { ...o.flags, ...(val ? { valSplit: val.split } : {}) },
+    (b) => train.iterationsPerEpoch(b),
+    autoWorkers(model),
   );
   await checkInputSize(file, info, train, settings.crop, o.net);
+  checkWorkers(settings);
   const run = o.out ?? defaultRunDir(info.net);
   await checkNewRunDir(run);
   await mkdir(run, { recursive: true });
