@@ -1,5 +1,6 @@
 /**
- * The training step: Caffe's SoftmaxWithLoss value (ignore label, both normalisations), SGD
+ * The training step: Caffe's SoftmaxWithLoss value (ignore label, both normalisations, a
+ * batch's normaliser given to its shards), SGD
  * with momentum and weight decay equal to a direct float32 computation of Caffe's update, a
  * frozen (lr 0) weight bit-identical after training, and an optimizer state that resumes
  * exactly.
@@ -9,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../src/compiler/analysis/index.js';
 import { Rng } from '../src/data/random.js';
 import { emitModel } from '../src/runtime/emit.js';
-import { softmaxLoss } from '../src/runtime/loss.js';
+import { lossNormaliser, softmaxLoss } from '../src/runtime/loss.js';
 import { Trainer, type Batch } from '../src/runtime/train-step.js';
 import { IRBuilder } from './helpers/ir.js';
 import { toyFcn } from './helpers/toy-fcn.js';
@@ -36,6 +37,48 @@ test("softmaxLoss is Caffe's: ignored pixels count for nothing; normalize divide
   t.deepEqual(g[0]![0]![1]!.map(Math.abs), [0, 0, 0]);
   const p = [1, 2, 0].map((v) => Math.exp(v) / (Math.exp(1) + Math.exp(2) + 1));
   g[0]![0]![0]!.forEach((v, k) => t.true(Math.abs(v - (p[k]! - (k === 2 ? 1 : 0)) / 3) < 1e-6));
+});
+
+test("the batch's normaliser: VALID counts the labels that are not ignored (at least 1), BATCH_SIZE is the batch size", (t) => {
+  const params = { ignore: 255, normalize: true, weight: 1 };
+  t.is(lossNormaliser([0, 255, 2, 1, 255], 2, params), 3);
+  t.is(lossNormaliser([255, 255], 2, params), 1);
+  t.is(lossNormaliser([0, 255, 2], 2, { normalize: true, weight: 1 }), 3);
+  t.is(lossNormaliser([0, 255, 2], 4, { ...params, normalize: false }), 4);
+});
+
+test("with the batch's normaliser, the shards' losses and score gradients are exactly the batch's parts", (t) => {
+  const rng = new Rng(4);
+  const scores = randn([4, 3, 5, 6], rng) as tf.Tensor4D;
+  const labels = tf.tensor3d(
+    Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? 255 : (i * 5) % 6)),
+    [4, 3, 5],
+    'int32',
+  );
+  for (const params of [
+    { ignore: 255, normalize: true, weight: 1 },
+    { ignore: 255, normalize: false, weight: 0.5 },
+  ]) {
+    const normaliser = lossNormaliser(labels.dataSync(), 4, params);
+    const lossAndGrad = (s: tf.Tensor4D, l: tf.Tensor, p: typeof params & { normaliser?: number }) => {
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => softmaxLoss(x as tf.Tensor4D, l, p))(s);
+      return { value: value.dataSync()[0]!, grad: grad.dataSync() };
+    };
+    const whole = lossAndGrad(scores, labels, params);
+    const parts = [
+      [0, 1],
+      [1, 4],
+    ].map(([a, b]) =>
+      lossAndGrad(scores.slice([a, 0, 0, 0], [b - a, -1, -1, -1]), labels.slice([a, 0, 0], [b - a, -1, -1]), {
+        ...params,
+        normaliser,
+      }),
+    );
+    // Each pixel's gradient is computed alike: bit for bit the whole batch's.
+    t.deepEqual(new Float32Array([...parts[0]!.grad, ...parts[1]!.grad]), whole.grad);
+    const sum = parts[0]!.value + parts[1]!.value;
+    t.true(Math.abs(sum - whole.value) <= 1e-6 * Math.abs(whole.value), `${sum} vs ${whole.value}`);
+  }
 });
 
 /** A one-layer net (1×1 conv scores) with a frozen second conv, for exact update checks. */

@@ -5,8 +5,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +15,6 @@ import { analyzeNet, emitModel, loadModel, softmaxLoss } from '../src/runtime/in
 import {
   checkpointDir,
   loadCheckpoint,
-  prepareNewRun,
   prepareResume,
   readLog,
   runPaths,
@@ -24,31 +22,16 @@ import {
   resolveSettings,
   saveCheckpoint,
   TrainLog,
-  type IterEntry,
   type SettingOverrides,
 } from '../src/train/index.js';
-import { writeMicroData } from './helpers/micro.js';
-import { useWasm } from './helpers/tf.js';
+import { loggedLosses, MICRO_NET, microRuns, trainUntil } from './helpers/micro-run.js';
 import { snapshotTree } from './helpers/tree.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const NET = join(repo, 'test/fixtures/train/micro.fcn');
-// The micro net's solver section: lr 0.05, momentum 0.9, weight decay 5e-4, batch 2, seed 3.
+const NET = MICRO_NET;
 const SOLVER = { lr: 0.05, momentum: 0.9, weightDecay: 5e-4, batch: 2, seed: 3 };
 
-let root: string;
-let data: string;
-
-test.before(async () => {
-  await useWasm();
-  root = await mkdtemp(join(tmpdir(), 'fcn-train-'));
-  data = join(root, 'data');
-  await writeMicroData(data);
-});
-
-test.after.always(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const micro = microRuns('fcn-train-');
 
 /** Every weight of a model by tfjs name, as float32 arrays. */
 function weights(model: tf.LayersModel): Map<string, Float32Array> {
@@ -57,9 +40,7 @@ function weights(model: tf.LayersModel): Map<string, Float32Array> {
   return out;
 }
 
-async function newRun(name: string, flags: SettingOverrides = {}) {
-  return prepareNewRun({ source: NET, data, out: join(root, name), flags: { evalEvery: 0, ...flags } });
-}
+const newRun = (name: string, flags: SettingOverrides = {}) => micro.newRun(name, flags);
 
 test.serial('SGD through the loop equals a direct computation of two Caffe steps', async (t) => {
   const prepared = await newRun('sgd', { iters: 2 });
@@ -71,7 +52,7 @@ test.serial('SGD through the loop equals a direct computation of two Caffe steps
   //   diff = grad + weight_decay·decay_mult·w;  history = momentum·history + lr·lr_mult·diff;  w −= history
   const { ir, analysis } = analyzeNet(NET);
   const { model, info } = emitModel(ir, { offsets: analysis.crops.offsets, seed: SOLVER.seed });
-  const ds = await VocDataset.open(data, { split: 'train', classes: 3 });
+  const ds = await VocDataset.open(micro.data, { split: 'train', classes: 3 });
   const input = info.inputs[0]!;
   const params = info.params.filter((p) => p.lr > 0);
   const vars = new Map(model.weights.map((w) => [w.originalName, w.read() as tf.Variable]));
@@ -133,12 +114,7 @@ test.serial('a run interrupted at iteration 3 and resumed ends bit-identical to 
   await runTraining(whole);
 
   const part = await newRun('part', flags);
-  const controller = new AbortController();
-  const first = await runTraining({
-    ...part,
-    signal: controller.signal,
-    events: { onStep: (e) => e.iteration === 3 && controller.abort() },
-  });
+  const first = await trainUntil(part, 3);
   t.true(first.interrupted);
   t.is(first.state.iteration, 3);
   t.false(existsSync(runPaths(part.run).model), 'no final model before the run ends');
@@ -163,10 +139,8 @@ test.serial('a run interrupted at iteration 3 and resumed ends bit-identical to 
       Buffer.from(v.dataSync().buffer),
       `history ${name}`,
     );
-  const losses = async (run: string) =>
-    (await readLog(runPaths(run).log)).filter((e): e is IterEntry => e.type === 'iter').map((e) => [e.iter, e.loss]);
-  t.deepEqual(await losses(part.run), await losses(whole.run));
-  t.is((await losses(whole.run)).length, 7);
+  t.deepEqual(await loggedLosses(part.run), await loggedLosses(whole.run));
+  t.is((await loggedLosses(whole.run)).length, 7);
   t.is(cb.state.best?.iteration, ca.state.best?.iteration);
 });
 
@@ -206,8 +180,20 @@ test.serial('a failed checkpoint write leaves the previous checkpoint whole and 
 test.serial(
   'fcn train stops on Ctrl-C with a checkpoint and says how to resume; --resume finishes the run',
   async (t) => {
-    const run = join(root, 'cli');
-    const args = ['bin/fcn.js', 'train', NET, '--data', data, '--out', run, '--iters', '100000', '--backend', 'wasm'];
+    const run = join(micro.root, 'cli');
+    const args = [
+      'bin/fcn.js',
+      'train',
+      NET,
+      '--data',
+      micro.data,
+      '--out',
+      run,
+      '--iters',
+      '100000',
+      '--backend',
+      'wasm',
+    ];
     const child = spawn('node', args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
@@ -263,7 +249,7 @@ test("settings come from the flags, then the net's solver section, then the fall
 });
 
 test('resuming cuts the log back to the checkpoint, dropping steps a crash left after it', async (t) => {
-  const path = join(root, 'cut.jsonl');
+  const path = join(micro.root, 'cut.jsonl');
   const lines = [
     { type: 'start', iter: 0, time: 0 },
     ...[1, 2, 3, 4, 5].map((i) => ({ type: 'iter', iter: i, loss: 1 / i, lr: 0.1, images_per_s: 10, time: i })),

@@ -6,6 +6,9 @@
  * true (Caffe's VALID), else the batch size (Caffe's BATCH_SIZE, which is what
  * `normalize: false` selects). The gradient is Caffe's (p − onehot) on counted pixels, zero
  * on ignored ones, times weight/normaliser.
+ *
+ * A shard of a batch (data-parallel training) is given the whole batch's normaliser: its loss
+ * and gradient are then exactly its part of the batch's, and the shards' sum is the batch's.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -14,6 +17,8 @@ export interface SoftmaxLossParams {
   ignore?: number;
   normalize: boolean;
   weight: number;
+  /** Divide by this instead of the scores' own count or batch size (a shard takes its batch's). */
+  normaliser?: number;
 }
 
 /** log(FLT_MIN): Caffe clamps the probability at FLT_MIN before the log. */
@@ -43,7 +48,12 @@ export function softmaxLoss(scores: tf.Tensor4D, labels: tf.Tensor, params: Soft
     const onehot = tf.oneHot(tf.reshape(safe, [-1]), c).reshape([n, h, w, c]);
     const logp = tf.logSoftmax(s, -1);
     const picked = tf.maximum(tf.sum(tf.mul(logp, onehot), -1), LOG_FLT_MIN);
-    const normaliser = params.normalize ? tf.maximum(tf.sum(valid), 1) : tf.scalar(n);
+    const normaliser =
+      params.normaliser !== undefined
+        ? tf.scalar(params.normaliser)
+        : params.normalize
+          ? tf.maximum(tf.sum(valid), 1)
+          : tf.scalar(n);
     const scale = tf.div(tf.scalar(params.weight), normaliser);
     const value = tf.mul(tf.neg(tf.sum(tf.mul(picked, valid))), scale) as tf.Scalar;
     save([logp, onehot, valid, scale]);
@@ -57,4 +67,17 @@ export function softmaxLoss(scores: tf.Tensor4D, labels: tf.Tensor, params: Soft
     };
   });
   return f(scores) as tf.Scalar;
+}
+
+/**
+ * The normaliser softmaxLoss divides by for a whole batch of `batch` images with these labels:
+ * the count of labels other than `ignore` (at least 1) when `normalize`, else the batch size.
+ */
+export function lossNormaliser(labels: ArrayLike<number>, batch: number, params: SoftmaxLossParams): number {
+  if (!params.normalize) return batch;
+  if (params.ignore === undefined) return Math.max(labels.length, 1);
+  let counted = 0;
+  // `| 0` truncates as the loss's cast to int32 does.
+  for (let i = 0; i < labels.length; i++) if ((labels[i]! | 0) !== params.ignore) counted++;
+  return Math.max(counted, 1);
 }

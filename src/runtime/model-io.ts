@@ -69,6 +69,18 @@ export async function saveModel(
   await writeDirAtomic(dir, (tmp) => writeModelFiles(tmp, model, info), { kind: MODEL_DIR, ...o });
 }
 
+/** The model's topology and weights in memory, as tf.loadLayersModel(tf.io.fromMemory(…)) takes them back. */
+export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+    }),
+  );
+  return artifacts!;
+}
+
 async function readNamed(path: string, what: string, shown = path): Promise<Buffer> {
   try {
     return await readFile(path);

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { streamingGradients } from './backprop.js';
 import type { ModelInfo, ModelParam } from './info.js';
-import { softmaxLoss } from './loss.js';
+import { netLoss, type Batch } from './net-loss.js';
 import { sgdUpdate } from './sgd-update.js';
 import { keepBuffers } from './wasm-allocator.js';
 import { heapBackend } from './wasm-heap.js';
@@ -40,13 +40,20 @@ interface Slot {
   history: tf.Variable;
 }
 
-/** Model inputs by input name, labels by label-input name. */
-export interface Batch {
-  inputs: Record<string, tf.Tensor4D>;
-  labels: Record<string, tf.Tensor>;
+export type { Batch } from './net-loss.js';
+
+/** What the training loop needs of a trainer: Trainer, or ParallelTrainer whose step is asynchronous. */
+export interface SgdTrainer {
+  readonly iteration: number;
+  readonly trainable: string[];
+  /** One SGD step; the loss before the update. */
+  step(batch: Batch, lr?: number): number | Promise<number>;
+  state(): TrainerState;
+  restore(state: TrainerState): void;
+  dispose(): void;
 }
 
-export class Trainer {
+export class Trainer implements SgdTrainer {
   private readonly slots: Slot[] = [];
   private readonly releaseBuffers: () => void;
   iteration = 0;
@@ -78,25 +85,14 @@ export class Trainer {
     return this.slots.map((s) => s.param.name);
   }
 
+  /** The weights this trainer updates, in `trainable` order. */
+  get variables(): tf.Variable[] {
+    return this.slots.map((s) => s.variable);
+  }
+
   /** The total loss of a batch in training mode, without updating anything. */
   loss(batch: Batch, training = true): tf.Scalar {
-    return tf.tidy(() => {
-      const feeds = this.info.inputs.map((i) => {
-        const t = batch.inputs[i.name];
-        if (!t) throw new Error(`no data for input ${i.name}`);
-        return t;
-      });
-      const out = this.model.apply(feeds.length === 1 ? feeds[0]! : feeds, { training });
-      const outs = Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
-      let total: tf.Scalar = tf.scalar(0);
-      for (const l of this.info.losses) {
-        const scores = outs[this.info.outputs.indexOf(l.score)] as tf.Tensor4D;
-        const labels = batch.labels[l.label];
-        if (!labels) throw new Error(`no labels for ${l.label}`);
-        total = tf.add(total, softmaxLoss(scores, labels, l));
-      }
-      return total;
-    });
+    return netLoss(this.model, this.info, batch, { training });
   }
 
   /**
@@ -119,6 +115,17 @@ export class Trainer {
     value.dispose();
     this.iteration++;
     return loss;
+  }
+
+  /**
+   * One SGD step from gradients computed elsewhere (data-parallel shards): one per trainable
+   * weight, in `trainable` order, consumed. The same update as `step`.
+   */
+  apply(grads: tf.Tensor[], lr = this.settings.lr): void {
+    if (grads.length !== this.slots.length)
+      throw new Error(`apply: ${grads.length} gradients for ${this.slots.length} trainable weights`);
+    grads.forEach((g, i) => this.update(this.slots[i]!, g, lr));
+    this.iteration++;
   }
 
   /** Caffe's update of one weight; consumes `grad`. */

@@ -8,4 +8,5 @@ export * from './run-lock.js';
 export * from './session.js';
 export * from './schedule.js';
 export * from './settings.js';
+export * from './workers.js';
 export * from './report/index.js';

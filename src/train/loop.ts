@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch as DataBatch, VocDataset } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { evalResultToJson, type EvalResult } from '../eval/index.js';
-import { saveModel, Trainer, type Batch, type ModelInfo, type TrainerState } from '../runtime/index.js';
+import { saveModel, type Batch, type ModelInfo, type TrainerState } from '../runtime/index.js';
 import { writeFileAtomic } from '../util/index.js';
 import { saveCheckpoint, type RunState } from './checkpoint.js';
 import { evaluateModel } from './evaluate.js';
@@ -19,6 +19,7 @@ import { runPaths } from './run-dir.js';
 import type { RunLock } from './run-lock.js';
 import { learningRate } from './schedule.js';
 import { settingsToJson } from './settings.js';
+import { createTrainer } from './workers.js';
 
 /** Reported after every step. */
 export interface StepEvent {
@@ -106,7 +107,7 @@ async function train(o: LoopOptions): Promise<LoopResult> {
     throw new UserError(`net ${info.net} has ${info.inputs.length} image inputs; fcn train feeds one`);
   const input = info.inputs[0]!;
   const preprocess = { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
-  const trainer = new Trainer(model, info, { lr: s.lr, momentum: s.momentum, weightDecay: s.weightDecay });
+  const trainer = await createTrainer(model, info, s); // a ParallelTrainer with several workers
   if (o.optimizer) {
     trainer.restore(o.optimizer);
     tf.dispose(Object.values(o.optimizer.history));
@@ -173,7 +174,7 @@ async function train(o: LoopOptions): Promise<LoopResult> {
       const lr = learningRate(s, trainer.iteration);
       let loss: number;
       try {
-        loss = trainer.step(feeds, lr);
+        loss = await trainer.step(feeds, lr);
       } finally {
         tf.dispose([...Object.values(feeds.inputs), ...Object.values(feeds.labels)]);
       }

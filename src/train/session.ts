@@ -27,6 +27,7 @@ import type { LoopOptions } from './loop.js';
 import { claimNewRunDir, defaultRunDir, runPaths } from './run-dir.js';
 import { checkNotLocked, lockRun, type RunLock } from './run-lock.js';
 import { resolveSettings, settingsToJson, type SettingOverrides } from './settings.js';
+import { autoWorkers, checkWorkers } from './workers.js';
 
 /** A run ready for runTraining (add a signal and events). */
 export type PreparedRun = Omit<LoopOptions, 'signal' | 'events' | 'backend'> & CheckedData;
@@ -138,8 +139,10 @@ export async function prepareNewRun(o: NewRunOptions): Promise<PreparedRun> {
     info.solver,
     { ...o.flags, ...(checked.val ? { valSplit: checked.val.split } : {}) },
     (b) => train.iterationsPerEpoch(b),
+    autoWorkers(model),
   );
   await checkInputSize(info, train, settings.crop);
+  checkWorkers(settings);
   const run = o.out ?? defaultRunDir(info.net);
   return withLock(await claimNewRunDir(run), async (lock) => {
     const log = await TrainLog.create(runPaths(run).log);

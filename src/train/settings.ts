@@ -39,6 +39,8 @@ export interface TrainSettings {
   valSplit?: string;
   /** Leave out examples whose image or label is bad instead of refusing to start. */
   skipBad?: boolean;
+  /** Threads computing each step's gradients (workers.ts); absent in checkpoints written before: 1. */
+  workers?: number;
 }
 
 /** Values given on the command line (undefined = not given). */
@@ -60,6 +62,8 @@ export interface SettingOverrides {
   trainSplit?: string;
   valSplit?: string;
   skipBad?: boolean;
+  /** 'auto': the default for the machine and the net (workers.ts). */
+  workers?: number | 'auto';
 }
 
 /** What applies when neither the flags nor the net's solver section say (Caffe's usual values; batch 1 as the paper trains). */
@@ -70,13 +74,15 @@ export const DEFAULT_EVALUATIONS = 10;
 
 /**
  * Resolves a run's settings: flags, then the net's solver section, then the fallbacks.
- * `itersPerEpoch(batch)` converts epochs to steps. A missing learning rate is an error:
- * it depends too much on the net to guess.
+ * `itersPerEpoch(batch)` converts epochs to steps; `autoWorkers(batch)` is the worker count
+ * `workers: 'auto'` asks for (else 1). A missing learning rate is an error: it depends too
+ * much on the net to guess.
  */
 export function resolveSettings(
   solver: SolverSettings,
   flags: SettingOverrides,
   itersPerEpoch: (batch: number) => number,
+  autoWorkers: (batch: number) => number = () => 1,
 ): TrainSettings {
   const lr = flags.lr ?? solver.lr;
   if (lr === undefined)
@@ -109,6 +115,7 @@ export function resolveSettings(
     ...(flags.crop ? { crop: flags.crop } : {}),
     ...(flags.valSplit !== undefined ? { valSplit: flags.valSplit } : {}),
     ...(flags.skipBad ? { skipBad: true } : {}),
+    workers: flags.workers === 'auto' ? autoWorkers(batch) : (flags.workers ?? 1),
   };
   checkSettings(settings);
   checkSchedule(settings);
@@ -124,6 +131,14 @@ export function checkSettings(s: TrainSettings): void {
     throw new UserError(`--batch must be a positive integer, got ${s.batch}`, 2);
   if (!Number.isInteger(s.iters) || s.iters < 1)
     throw new UserError(`--iters must be a positive integer, got ${s.iters}`, 2);
+  const workers = s.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new UserError(`--workers must be a positive integer, got ${workers}`, 2);
+  if (workers > s.batch)
+    throw new UserError(
+      `--workers ${workers} needs a batch of at least ${workers} (each takes a share of it), got ${s.batch}`,
+      2,
+    );
 }
 
 /** The settings as the log and summary print them (snake_case, as the .fcn solver section spells them). */
@@ -145,5 +160,6 @@ export function settingsToJson(s: TrainSettings): Record<string, unknown> {
     train_split: s.trainSplit,
     val_split: s.valSplit ?? null,
     skip_bad: s.skipBad ?? false,
+    workers: s.workers ?? 1,
   };
 }

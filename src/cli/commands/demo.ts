@@ -94,12 +94,12 @@ export function register(program: Command): void {
         source: DEMO_NET,
         data: dataDir,
         out: runDir,
-        flags: iters === undefined ? {} : { iters },
+        flags: { workers: 'auto', ...(iters === undefined ? {} : { iters }) },
       });
       const s = prepared.state.settings;
       step(
         2,
-        `training ${prepared.info.net} (${relative(process.cwd(), DEMO_NET) || DEMO_NET}): ${s.iters} iterations, batch ${s.batch}, ${train.describeSchedule(s)} on ${backend.chosen}`,
+        `training ${prepared.info.net} (${relative(process.cwd(), DEMO_NET) || DEMO_NET}): ${s.iters} iterations, batch ${s.batch}, ${train.describeSchedule(s)} on ${backend.chosen}${train.describeWorkers(s)}`,
       );
       const result = await trainWithSignals(prepared, backend.chosen);
       timings['train'] = seconds(t);

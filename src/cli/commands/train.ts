@@ -1,7 +1,7 @@
 /**
  * `fcn train NET.fcn|MODEL_DIR --data DIR [--out RUN] [--iters N | --epochs E] [--lr X]
- *  [--momentum M] [--weight-decay W] [--batch B] [--backend B] [--eval-every N] [--seed S]
- *  [--skip-bad] [--json]` and `fcn train --resume RUN`.
+ *  [--momentum M] [--weight-decay W] [--batch B] [--workers N] [--backend B] [--eval-every N]
+ *  [--seed S] [--skip-bad] [--json]` and `fcn train --resume RUN`.
  * Caffe's SGD (src/train, src/runtime/train-step.ts); defaults from the net's solver section,
  * then the flags. Ctrl-C (or SIGTERM) stops after the current step with a checkpoint;
  * `--resume RUN` continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
@@ -26,6 +26,7 @@ interface TrainFlags {
   momentum?: string;
   weightDecay?: string;
   batch?: string;
+  workers?: string;
   backend?: string;
   resume?: string;
   evalEvery?: string;
@@ -57,6 +58,7 @@ function overrides(f: TrainFlags): SettingOverrides {
   if (f.momentum !== undefined) o.momentum = parseNumber(f.momentum, '--momentum');
   if (f.weightDecay !== undefined) o.weightDecay = parseNumber(f.weightDecay, '--weight-decay');
   if (f.batch !== undefined) o.batch = parseInteger(f.batch, '--batch', 1);
+  o.workers = f.workers === undefined ? 'auto' : parseInteger(f.workers, '--workers', 1);
   if (f.iters !== undefined) o.iters = parseInteger(f.iters, '--iters', 1);
   if (f.epochs !== undefined) o.epochs = parseInteger(f.epochs, '--epochs', 1);
   if (f.evalEvery !== undefined) o.evalEvery = parseInteger(f.evalEvery, '--eval-every');
@@ -79,6 +81,7 @@ const FIXED_ON_RESUME: Array<[keyof TrainFlags, string]> = [
   ['momentum', '--momentum'],
   ['weightDecay', '--weight-decay'],
   ['batch', '--batch'],
+  ['workers', '--workers'],
   ['evalEvery', '--eval-every'],
   ['seed', '--seed'],
   ['crop', '--crop'],
@@ -197,6 +200,10 @@ export function register(program: Command): void {
     .option('--momentum <m>', 'SGD momentum')
     .option('--weight-decay <w>', 'weight decay (L2)')
     .option('--batch <n>', 'images per step (more than 1 needs images of one size, or --crop)')
+    .option(
+      '--workers <n>',
+      'threads computing each step (default: 2 on a 2+ core machine for a small net on wasm or cpu, else 1)',
+    )
     .option('--crop <HxW>', 'train on random crops of this size')
     .option('--no-flip', 'do not mirror training images at random')
     .option('--eval-every <n>', 'score the val split and checkpoint every n steps (0: only at the end)')
@@ -210,7 +217,8 @@ export function register(program: Command): void {
     .option('--json', 'print the run summary as JSON')
     .action(async (source: string | undefined, flags: TrainFlags) => {
       const { selectBackend } = await import('../../runtime/index.js');
-      const { describeSchedule, formatDuration, runPaths, RunFinished } = await import('../../train/index.js');
+      const { describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
+        await import('../../train/index.js');
       const backend = await selectBackend(flags.backend);
       const { startReportedProgress } = await import('../progress.js');
       let prepared: PreparedRun;
@@ -227,7 +235,7 @@ export function register(program: Command): void {
       const s = prepared.state.settings;
       process.stderr.write(
         `${flags.resume ? `resuming ${run} at iteration ${prepared.state.iteration}` : `training ${prepared.info.net} into ${run}`}: ` +
-          `${s.iters} iterations, batch ${s.batch}, ${describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}\n`,
+          `${s.iters} iterations, batch ${s.batch}, ${describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}${describeWorkers(s)}\n`,
       );
       const result = await trainWithSignals(prepared, backend.chosen);
       const paths = runPaths(run);

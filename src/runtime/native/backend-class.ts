@@ -11,6 +11,13 @@ export class NativeBackend extends MathBackendCPU {
   private readonly keys = new WeakMap<DataId, number>();
   private nextKey = 1;
 
+  constructor() {
+    super();
+    // The cpu backend's first write prints tfjs's "install the node backend" banner into the
+    // user's output; this backend is the fast native path, so the advice does not apply.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
   /** The cache key of a tensor's data (stable while the data lives and is not written). */
   weightKey(dataId: DataId): number {
     let key = this.keys.get(dataId);
