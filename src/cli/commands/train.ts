@@ -182,6 +182,20 @@ export async function trainWithSignals(
   }
 }
 
+/**
+ * The backend a resumed run needs when none is named: a run trained by several workers
+ * continues on wasm (workers run only there and on cpu), wherever a faster backend is the default.
+ */
+async function resumeBackend(run: string | undefined): Promise<string | undefined> {
+  if (run === undefined || process.env['FCN_BACKEND']) return undefined;
+  const { readCheckpointState, workerCount } = await import('../../train/index.js');
+  try {
+    return workerCount((await readCheckpointState(run)).settings) > 1 ? 'wasm' : undefined;
+  } catch {
+    return undefined; // prepareResume reports what is wrong with the run
+  }
+}
+
 /** Registers `fcn train`. */
 export function register(program: Command): void {
   program
@@ -219,7 +233,7 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../runtime/index.js');
       const { describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
         await import('../../train/index.js');
-      const backend = await selectBackend(flags.backend);
+      const backend = await selectBackend(flags.backend ?? (await resumeBackend(flags.resume)));
       const { startReportedProgress } = await import('../progress.js');
       let prepared: PreparedRun;
       const bar = await startReportedProgress('images checked');

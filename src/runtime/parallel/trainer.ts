@@ -25,7 +25,7 @@ export function workersUnsupported(workers: number, backend: string): UserError 
   if (workers < 2 || backend === 'wasm' || backend === 'cpu') return undefined;
   return new UserError(
     `training with ${workers} workers needs the wasm or cpu backend, not ${backend} ` +
-      '(libtensorflow already uses every core): use --backend wasm, or --workers 1 for a new run',
+      '(it already uses every core): use --backend wasm, or --workers 1 for a new run',
   );
 }
 
