@@ -6,7 +6,7 @@
  *   npx tsx bench/tile-border.ts MODEL_DIR IMAGE... [--tile N] [--margin M] [--backend B]
  *
  * An image is a file, or HxW for a seeded random one. --margin overrides the margin the
- * compiler's receptive field gives (150 for tiny-fcn8s), to see what a shorter overlap costs.
+ * compiler's receptive field gives (150 for tiny-fcn8s-padded), to see what a shorter overlap costs.
  */
 import { parseArgs } from 'node:util';
 import { readImage } from '../src/data/index.js';

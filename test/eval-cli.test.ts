@@ -112,7 +112,7 @@ test('model mode names a missing run directory (exit 1); no model and no --pred 
 test('model mode on an image the net cannot take: exit 1 naming the image, the sizes that work and the nearest', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fcn-eval-size-'));
   const model = join(dir, 'tiny');
-  t.is((await fcn('compile', 'nets/tiny-fcn8s.fcn', '-o', model)).code, 0);
+  t.is((await fcn('compile', 'nets/tiny-fcn8s-padded.fcn', '-o', model)).code, 0);
   await Promise.all(
     ['JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'].map((d) => mkdir(join(dir, d), { recursive: true })),
   );
@@ -133,7 +133,7 @@ test('model mode on an image the net cannot take: exit 1 naming the image, the s
   t.regex(stderr, /^error\[crop-out-of-bounds\]: crop 'score_pool3c' does not fit at input 70x70/);
   t.true(
     stderr.endsWith(
-      `fcn: net tiny_fcn8s cannot take ${join(dir, 'JPEGImages', 'a.png')} (70x70): near that size it takes sides 51–66 or 83–98; ` +
+      `fcn: net tiny_fcn8s_padded cannot take ${join(dir, 'JPEGImages', 'a.png')} (70x70): near that size it takes sides 51–66 or 83–98; ` +
         'the nearest size that works is 66x66\n',
     ),
     stderr,

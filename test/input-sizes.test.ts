@@ -28,8 +28,8 @@ test.before(async () => {
   await selectBackend('cpu');
 });
 
-test('tiny-fcn8s takes sides 32k+19 … 32k+34: runs, largest, smallest and nearest side', (t) => {
-  const { ir, offsets } = analysis(net('tiny-fcn8s.fcn'));
+test('tiny-fcn8s-padded takes sides 32k+19 … 32k+34: runs, largest, smallest and nearest side', (t) => {
+  const { ir, offsets } = analysis(net('tiny-fcn8s-padded.fcn'));
   t.deepEqual(workingRunsNear(ir, 0, offsets, 70), [
     { from: 51, to: 66 },
     { from: 83, to: 98 },
@@ -54,14 +54,14 @@ test('voc-fcn8s (pad 100) takes every side: one open run', (t) => {
 });
 
 test('a model carries its net: the check names the subject, the runs, the nearest size and gives the compiler diagnostic', (t) => {
-  const { info, model } = emitNet(net('tiny-fcn8s.fcn'), { init: false });
+  const { info, model } = emitNet(net('tiny-fcn8s-padded.fcn'), { init: false });
   model.dispose();
-  t.deepEqual(Object.keys(info.sources!), [net('tiny-fcn8s.fcn')]);
+  t.deepEqual(Object.keys(info.sources!), [net('tiny-fcn8s-padded.fcn')]);
   // The copy is what is compiled: the file on disk need not exist any more.
   const moved = {
     ...info,
-    source: '/nowhere/tiny-fcn8s.fcn',
-    sources: { '/nowhere/tiny-fcn8s.fcn': info.sources![info.source]! },
+    source: '/nowhere/tiny-fcn8s-padded.fcn',
+    sources: { '/nowhere/tiny-fcn8s-padded.fcn': info.sources![info.source]! },
   };
   const sizes = NetSizes.fromModel(moved)!;
   t.truthy(sizes);
@@ -69,25 +69,25 @@ test('a model carries its net: the check names the subject, the runs, the neares
   const err = t.throws(() => sizes.check([75, 100], 'a.png', { hint: 'or else' }), { instanceOf: UserError });
   t.is(
     err.message,
-    'net tiny_fcn8s cannot take a.png (75x100): near that size it takes heights 51–66 or 83–98 and widths 83–98 or 115–130; ' +
+    'net tiny_fcn8s_padded cannot take a.png (75x100): near that size it takes heights 51–66 or 83–98 and widths 83–98 or 115–130; ' +
       'the nearest size that works is 83x98 (or else)',
   );
   t.deepEqual(
     err.diagnostics.map((d) => [d.code, d.span?.source.name]),
-    [['crop-out-of-bounds', '/nowhere/tiny-fcn8s.fcn']],
+    [['crop-out-of-bounds', '/nowhere/tiny-fcn8s-padded.fcn']],
   );
   t.is(err.diagnostics[0]!.help, 'the next larger input that works is 83x115');
   t.is(NetSizes.fromModel({ ...info, source: '/nowhere/x.fcn', sources: undefined }), undefined);
 });
 
 test('a model built for a fixed size takes only that size', (t) => {
-  const { info, model } = emitNet(net('tiny-fcn8s.fcn'), { init: false, input: [64, 64] });
+  const { info, model } = emitNet(net('tiny-fcn8s-padded.fcn'), { init: false, input: [64, 64] });
   model.dispose();
   const sizes = NetSizes.fromModel(info)!;
   t.notThrows(() => sizes.check([64, 64], 'a.png'));
   const err = t.throws(() => sizes.check([66, 66], 'a.png'), { instanceOf: UserError });
   t.is(
     err.message,
-    'net tiny_fcn8s cannot take a.png (66x66): the model was built for 64x64 inputs only (recompile it without --input)',
+    'net tiny_fcn8s_padded cannot take a.png (66x66): the model was built for 64x64 inputs only (recompile it without --input)',
   );
 });

@@ -18,7 +18,7 @@ test.before(async () => {
 /** Losses of two steps and the weights after them, on `backend`. */
 async function train(backend: string): Promise<{ losses: number[]; weights: Float32Array[] }> {
   await tf.setBackend(backend);
-  // The smallest input tiny-fcn8s takes: the cpu side is slow.
+  // A small input (odd sizes under ceil-mode pooling): the cpu side is slow.
   const size: [number, number] = [52, 52];
   const { model, info } = emitNet('nets/tiny-fcn8s.fcn', { input: size, seed: 5 });
   const trainer = new Trainer(model, info, { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });

@@ -39,7 +39,7 @@ const img = (h: number, w: number) => join(dir, `img${h}x${w}.png`);
 test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fcn-predict-'));
   model = join(dir, 'tiny');
-  const compiled = await fcn(repo, 'compile', 'nets/tiny-fcn8s.fcn', '-o', model);
+  const compiled = await fcn(repo, 'compile', 'nets/tiny-fcn8s-padded.fcn', '-o', model);
   if (compiled.code !== 0) throw new Error(compiled.stderr);
   for (const [h, w] of [
     [8, 8],
@@ -57,11 +57,11 @@ test('predict on an image smaller than the net takes: exit 1, the compiler diagn
   t.is(r.code, 1);
   noStack(t, r.stderr);
   t.regex(r.stderr, /^error\[size-collapse\]: layer 'fc6' collapses at input 8x8/);
-  t.regex(r.stderr, /--> nets\/tiny-fcn8s\.fcn:\d+:\d+/);
+  t.regex(r.stderr, /--> nets\/tiny-fcn8s-padded\.fcn:\d+:\d+/);
   t.regex(r.stderr, /= help: the smallest input this net accepts is 51x51\n/);
   t.true(
     r.stderr.endsWith(
-      `fcn: net tiny_fcn8s cannot take ${img(8, 8)} (8x8): near that size it takes sides 51–66; ` +
+      `fcn: net tiny_fcn8s_padded cannot take ${img(8, 8)} (8x8): near that size it takes sides 51–66; ` +
         'the nearest size that works is 51x51 (resize it)\n',
     ),
     r.stderr,
@@ -76,7 +76,7 @@ test('predict on 70x70 and 75x100 (between working sizes): exit 1 with the sizes
   t.regex(a.stderr, /= help: the next larger input that works is 83x83\n/);
   t.true(
     a.stderr.endsWith(
-      `fcn: net tiny_fcn8s cannot take ${img(70, 70)} (70x70): near that size it takes sides 51–66 or 83–98; ` +
+      `fcn: net tiny_fcn8s_padded cannot take ${img(70, 70)} (70x70): near that size it takes sides 51–66 or 83–98; ` +
         'the nearest size that works is 66x66 (resize it, or use --tile)\n',
     ),
     a.stderr,
@@ -86,7 +86,7 @@ test('predict on 70x70 and 75x100 (between working sizes): exit 1 with the sizes
   noStack(t, b.stderr);
   t.true(
     b.stderr.endsWith(
-      `fcn: net tiny_fcn8s cannot take ${img(75, 100)} (75x100): near that size it takes heights 51–66 or 83–98 ` +
+      `fcn: net tiny_fcn8s_padded cannot take ${img(75, 100)} (75x100): near that size it takes heights 51–66 or 83–98 ` +
         'and widths 83–98 or 115–130; the nearest size that works is 83x98 (resize it, or use --tile)\n',
     ),
     b.stderr,
@@ -98,8 +98,8 @@ test('the model directory carries its net: the check works from elsewhere, with 
   await cp(model, moved, { recursive: true });
   const r = await fcn(dir, 'predict', moved, img(70, 70), '-o', join(dir, 'out.png'));
   t.is(r.code, 1);
-  t.regex(r.stderr, /--> nets\/tiny-fcn8s\.fcn:49:45\n/);
-  t.regex(r.stderr, /fcn: net tiny_fcn8s cannot take .*img70x70\.png \(70x70\)/);
+  t.regex(r.stderr, /--> nets\/tiny-fcn8s-padded\.fcn:48:45\n/);
+  t.regex(r.stderr, /fcn: net tiny_fcn8s_padded cannot take .*img70x70\.png \(70x70\)/);
   const ok = await fcn(dir, 'predict', moved, img(64, 64), '-o', join(dir, 'ok.png'));
   t.is(ok.code, 0, ok.stderr);
   t.is(ok.stdout, `${img(64, 64)}: ${join(dir, 'ok.png')}\n`);
@@ -235,7 +235,7 @@ test('--tile on an image the net takes whole and no larger than the tile is one 
 test('--tile smaller than any tile the net takes is misuse (exit 2); an image too small to tile gets the diagnostic', async (t) => {
   const small = await fcn(repo, 'predict', model, img(70, 70), '-o', join(dir, 'x.png'), '--tile', '40');
   t.is(small.code, 2);
-  t.is(small.stderr, 'fcn: --tile 40 is smaller than any tile net tiny_fcn8s takes (the smallest is 51x51)\n');
+  t.is(small.stderr, 'fcn: --tile 40 is smaller than any tile net tiny_fcn8s_padded takes (the smallest is 51x51)\n');
   const tiny = await fcn(repo, 'predict', model, img(8, 8), '-o', join(dir, 'x.png'), '--tile');
   t.is(tiny.code, 1);
   t.regex(tiny.stderr, /^error\[size-collapse\]/);

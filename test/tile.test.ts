@@ -35,7 +35,7 @@ function geometryOf(file: string): TileGeometry {
 }
 
 test('the geometry is the compiler’s: the grid is the largest stride, the margin half the score’s receptive field', (t) => {
-  const tiny = geometryOf('tiny-fcn8s.fcn');
+  const tiny = geometryOf('tiny-fcn8s-padded.fcn');
   t.is(tiny.align, 32);
   t.is(tiny.margin, 150, 'receptive field 301, padding 150');
   const voc = geometryOf('voc-fcn8s.fcn');
@@ -44,7 +44,7 @@ test('the geometry is the compiler’s: the grid is the largest stride, the marg
 });
 
 test('planAxis: one tile when the net takes the side; else grid-aligned tiles overlapping by ≥ 2·margin', (t) => {
-  const tiny = geometryOf('tiny-fcn8s.fcn');
+  const tiny = geometryOf('tiny-fcn8s-padded.fcn');
   t.deepEqual(planAxis(tiny, 0, 499, 500), { size: 499, starts: [0], exact: true });
   // 1011 ≡ 499 (mod 32): every tile on the grid; step 192 leaves an overlap of 307 ≥ 300.
   t.deepEqual(planAxis(tiny, 0, 1011, 500), { size: 499, starts: [0, 192, 384, 512], exact: true });
@@ -108,7 +108,7 @@ function compare(a: { labels: { data: Uint8Array }; scores: Float32Array }, b: t
 }
 
 test('tiny-fcn8s (random weights) at 627x627 in 499 tiles: the same labels as whole, scores within 1e-7; a zero margin shows the border effect', async (t) => {
-  const { model, info } = emitNet(net('tiny-fcn8s.fcn'), { seed: 0 });
+  const { model, info } = emitNet(net('tiny-fcn8s-padded.fcn'), { seed: 0 });
   const input = noise(info, 627, 627);
   const tensor = toTensor(input);
   const whole = predict(model, info, tensor);

@@ -1,7 +1,7 @@
 // End to end, through the built CLI (bin/fcn.js → dist/; build first, `npm run test:slow` does):
 // `fcn demo` writes fresh synthetic data, trains nets/tiny-fcn8s.fcn with its own solver
 // defaults, scores the val split and writes the report; then `fcn eval` and `fcn predict`
-// read the run it left. The heaviest test of the suite: one full training, a few minutes.
+// read the run it left. The heaviest test of the suite: one full training, about a minute and a half.
 // It is bounded by the net's iterations and judged by quality, never by the clock: its
 // timeout only catches a hang.
 import test from 'ava';
@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 /** A seed no other test, doc or default uses: the data is new to the net's settings. */
 const SEED = 4242;
-/** Ample for the demo on a slow, shared machine: about 3 minutes on 2 idle cores, 18 under a load of 15. */
+/** Only catches a hang: the demo takes about 90 s on 2 idle cores, and many times that under load. */
 const HANG_MS = 60 * 60_000;
 
 function fcn(...args: string[]) {

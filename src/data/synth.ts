@@ -33,7 +33,7 @@ export interface SynthOptions {
 }
 
 /**
- * Defaults sized for `fcn demo`: a tiny FCN-8s trained on CPU for a few minutes. Shape sizes
+ * Defaults sized for `fcn demo`: a tiny FCN-8s trained on CPU in a minute or two. Shape sizes
  * are set by what bilinear upsampling can express: fitting free coarse scores to each
  * label of 48 default images (the best any net could do through an FCN's fixed bilinear
  * upsampler) reaches mean IU 0.92 at stride 8, but only 0.72 at stride 16 and 0.55 at

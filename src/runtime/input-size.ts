@@ -137,7 +137,7 @@ export class NetSizes {
    * walking the net in order, as tfjs-layers runs it, a blob lives from its layer until its
    * last reader has run (model outputs to the end), and each layer holds a second buffer the
    * size of its output while it runs (a conv's result before its bias is added). Measured on
-   * wasm with a counting malloc: tiny-fcn8s 160–168 bytes per pixel at 499² and 1011² (this
+   * wasm with a counting malloc: tiny-fcn8s-padded 160–168 bytes per pixel at 499² and 1011² (this
    * gives 216–228: it errs high), a single 1024-channel 1×1 conv 8204 (this gives the same).
    */
   peakBytes(size: Pair): number {

@@ -1,6 +1,6 @@
 /**
  * `fcn demo [--out DIR] [--backend B] [--iters N] [--seed S] [--json]`: the whole path in a
- * few minutes on a CPU, with nothing to download: `fcn synth` data → train
+ * minute or two on a CPU, with nothing to download: `fcn synth` data → train
  * nets/tiny-fcn8s.fcn with its own solver defaults → score the val split → predict a few val
  * images → OUT/report.html (metrics, per-class IU, training curve, predictions over the
  * images next to the truth). The steps are the library calls behind `fcn synth`, `fcn train`,
@@ -54,7 +54,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description(
-      'synthetic data → train nets/tiny-fcn8s.fcn → score → predict, with an HTML report (a few minutes on a CPU)',
+      'synthetic data → train nets/tiny-fcn8s.fcn → score → predict, with an HTML report (a minute or two on a CPU)',
     )
     .option('--out <dir>', 'output directory (data/, run/, report.html)', 'fcn-demo')
     .option(

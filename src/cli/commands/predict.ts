@@ -28,7 +28,7 @@ interface PredictOptions {
 
 const stem = (file: string): string => basename(file, extname(file));
 
-/** Tile side when --tile has no value: a size the paper's nets were run at, which tiny-fcn8s takes too. */
+/** Tile side when --tile has no value: a size the paper's nets were run at, which tiny-fcn8s-padded takes too. */
 const DEFAULT_TILE = 500;
 
 type Runtime = typeof import('../../runtime/index.js');
