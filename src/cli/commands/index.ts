@@ -8,6 +8,7 @@ import { register as evaluate } from './eval.js';
 import { register as importNet } from './import.js';
 import { register as importWeights } from './import-weights.js';
 import { register as inspect } from './inspect.js';
+import { register as lsp } from './lsp.js';
 import { register as predict } from './predict.js';
 import { register as synth } from './synth.js';
 import { register as train } from './train.js';
@@ -19,6 +20,7 @@ export const commands: Array<(program: Command) => void> = [
   check,
   inspect,
   viz,
+  lsp,
   compile,
   predict,
   bench,
