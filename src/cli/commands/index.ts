@@ -9,6 +9,7 @@ import { register as importNet } from './import.js';
 import { register as importWeights } from './import-weights.js';
 import { register as inspect } from './inspect.js';
 import { register as lsp } from './lsp.js';
+import { register as playground } from './playground.js';
 import { register as predict } from './predict.js';
 import { register as synth } from './synth.js';
 import { register as train } from './train.js';
@@ -20,6 +21,7 @@ export const commands: Array<(program: Command) => void> = [
   check,
   inspect,
   viz,
+  playground,
   lsp,
   compile,
   predict,
