@@ -1,2 +1,3 @@
 export * from './layers/index.js';
 export * from './resolve/index.js';
+export * from './check.js';

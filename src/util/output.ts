@@ -7,6 +7,7 @@
  *   checkpoint        state.json     {"format": "fcn-checkpoint"}    (src/train/checkpoint.ts)
  *   synth dataset     synth.json     {"generator": "fcn synth"}      (src/data/synth.ts)
  *   demo directory    fcn-demo.json                                  (src/cli/commands/demo.ts)
+ *   playground        fcn-playground.json {"generator": "fcn playground"} (src/cli/commands/playground.ts)
  * Run directories are never replaced: a new run needs an absent or empty directory, and
  * RUN/.lock guards a run in use (src/train/run-lock.ts).
  */

@@ -24,7 +24,7 @@ export function dagreBundle(): string {
 }
 
 /** Makes text safe inside a <script> element. */
-function scriptSafe(text: string): string {
+export function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
@@ -58,8 +58,19 @@ function guideHtml(): string {
 </dl></section>`;
 }
 
+/** The page's two scripts: dagre and the client. Node reads them from node_modules and the client modules; the playground's browser bundle is handed them by the page that carries it. */
+export interface PageScripts {
+  dagre: string;
+  client: string;
+}
+
+/** The scripts for a page rendered in Node. */
+export function pageScripts(): PageScripts {
+  return { dagre: dagreBundle(), client: clientScript() };
+}
+
 /** The whole page for a model. */
-export function renderHtml(model: VizModel): string {
+export function renderHtml(model: VizModel, scripts: PageScripts = pageScripts()): string {
   const input = model.inputs.find((i) => i.name === model.reference) ?? model.inputs[0];
   const stats = [
     input ? `<li><b>${input.shape.map((v) => v ?? '?').join('×')}</b> input</li>` : '',
@@ -105,8 +116,8 @@ ${guideHtml()}
 </aside>
 </main>
 <script type="application/json" id="fcn-model">${json}</script>
-<script>${scriptSafe(dagreBundle())}</script>
-<script>${scriptSafe(clientScript())}</script>
+<script>${scriptSafe(scripts.dagre)}</script>
+<script>${scriptSafe(scripts.client)}</script>
 </body>
 </html>
 `;

@@ -8,6 +8,8 @@ import { register as evaluate } from './eval.js';
 import { register as importNet } from './import.js';
 import { register as importWeights } from './import-weights.js';
 import { register as inspect } from './inspect.js';
+import { register as lsp } from './lsp.js';
+import { register as playground } from './playground.js';
 import { register as predict } from './predict.js';
 import { register as synth } from './synth.js';
 import { register as train } from './train.js';
@@ -19,6 +21,8 @@ export const commands: Array<(program: Command) => void> = [
   check,
   inspect,
   viz,
+  playground,
+  lsp,
   compile,
   predict,
   bench,
