@@ -4,8 +4,13 @@
  * about 30 s on the project's 2-core machine; see README "Quick start".
  */
 
-/** The slow test files: a full training, a real browser, and the forward passes of every paper net. */
-export const SLOW_TESTS = ['test/train-e2e.test.ts', 'test/viz-browser.test.ts', 'test/emit.test.ts'];
+/** The slow test files: a full training, a real browser, the forward passes of every paper net, and the exports run in ONNX Runtime and PyTorch. */
+export const SLOW_TESTS = [
+  'test/train-e2e.test.ts',
+  'test/viz-browser.test.ts',
+  'test/emit.test.ts',
+  'test/export.test.ts',
+];
 
 export default {
   extensions: { ts: 'module' },

@@ -61,7 +61,10 @@ function readAll(layers: SourceLayer[]): Map<string, Blob[]> {
 export async function loadExportNet(path: string, options: ExportNetOptions = {}): Promise<ExportNet> {
   const runtime = await import('../runtime/index.js');
   const { modelDirSource, modelSource } = await import('../caffe/weights/model-dir-source.js');
-  // Nothing is computed on the way: the cpu backend only holds the initial values.
+  const tf = await import('@tensorflow/tfjs');
+  // Nothing is computed on the way: the cpu backend only holds the initial values (and, in
+  // production mode, prints no banner urging a faster backend).
+  tf.enableProdMode();
   await runtime.selectBackend('cpu');
   if (isDirectory(path)) {
     const info = await runtime.readModelInfo(path);
@@ -121,8 +124,19 @@ export function imageInputs(ir: IRGraph): Array<Extract<IRGraph['nodes'][number]
   >;
 }
 
-/** Whether a node reads a label input (only losses do; they are not part of the exported inference graph). */
-export function isLabelNode(ir: IRGraph, id: number): boolean {
-  const n = ir.nodes[id]!;
-  return n.op === 'input' && n.input.kind === 'label';
+/** The layers of the inference graph, in order: every layer but the losses (which alone may read labels). */
+export function inferenceLayers(ir: IRGraph): LayerNode[] {
+  const isLabel = (id: number): boolean => {
+    const n = ir.nodes[id]!;
+    return n.op === 'input' && n.input.kind === 'label';
+  };
+  const layers: LayerNode[] = [];
+  for (const node of ir.nodes) {
+    if (node.op === 'input' || node.op === 'softmax_loss') continue;
+    const label = node.inputs.find(isLabel);
+    if (label !== undefined)
+      throw new Error(`${node.name}: only a softmax_loss may read the label input ${ir.nodes[label]!.name}`);
+    layers.push(node);
+  }
+  return layers;
 }

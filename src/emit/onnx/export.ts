@@ -5,9 +5,8 @@
  * fcn's order (every blob a loss reads, then every blob nothing reads), so output 0 is what
  * `fcn predict` scores. Height and width are symbolic unless the input has a fixed size.
  */
-import type { LayerNode } from '../../compiler/ir/types.js';
 import type { LayerType } from '../../compiler/layers/types.js';
-import { imageInputs, isLabelNode, type ExportNet, type NodeOf } from '../net.js';
+import { imageInputs, inferenceLayers, type ExportNet, type NodeOf } from '../net.js';
 import { GraphBuilder, type Dim } from './graph.js';
 import { ONNX_LAYERS, type OnnxLayerContext } from './layers.js';
 import { IR_VERSION, ModelProto, OPSET } from './schema.js';
@@ -33,12 +32,7 @@ export function onnxModel(net: ExportNet, version: string): Record<string, unkno
       `raw NCHW float32; fcn subtracts mean ${JSON.stringify(spec?.mean ?? [])} in ${spec?.order ?? 'rgb'} order before`,
     );
   }
-  for (const node of ir.nodes) {
-    if (node.op === 'input' || node.op === 'softmax_loss') continue;
-    const layer = node as LayerNode;
-    const label = layer.inputs.find((i) => isLabelNode(ir, i));
-    if (label !== undefined)
-      throw new Error(`${layer.name}: only a softmax_loss may read the label input ${ir.nodes[label]!.name}`);
+  for (const layer of inferenceLayers(ir)) {
     translate(layer, { inputs: layer.inputs.map((i) => ir.nodes[i]!.name), graph, net });
   }
   for (const name of info.outputs) graph.output(name);

@@ -4,10 +4,9 @@
  * filling it from weights.npz. Also lists what train.py needs: each parameter's lr and decay
  * multipliers, the losses, the inputs' mean and channel order, the solver.
  */
-import type { LayerNode } from '../../compiler/ir/types.js';
 import type { LayerType } from '../../compiler/layers/types.js';
 import { scoreOutput } from '../../runtime/info.js';
-import { imageInputs, isLabelNode, type ExportNet, type NodeOf } from '../net.js';
+import { imageInputs, inferenceLayers, type ExportNet, type NodeOf } from '../net.js';
 import { PY_LAYERS, type PyLayerContext, type PyParam } from './layers.js';
 import { PyNames, py } from './names.js';
 
@@ -146,12 +145,7 @@ export function pytorchModel(net: ExportNet, version: string): PyModel {
   const inputs = imageInputs(ir);
   for (const node of inputs) vars.set(node.id, names.take(node.name));
   const body: string[] = [];
-  for (const node of ir.nodes) {
-    if (node.op === 'input' || node.op === 'softmax_loss') continue;
-    const layer = node as LayerNode;
-    const label = layer.inputs.find((i) => isLabelNode(ir, i));
-    if (label !== undefined)
-      throw new Error(`${layer.name}: only a softmax_loss may read the label input ${ir.nodes[label]!.name}`);
+  for (const layer of inferenceLayers(ir)) {
     const out = names.take(layer.name);
     const lines = translate(layer, {
       inputs: layer.inputs.map((i) => vars.get(i)!),
