@@ -10,6 +10,7 @@ export const SLOW_TESTS = [
   'test/viz-browser.test.ts',
   'test/emit.test.ts',
   'test/export.test.ts',
+  'test/export-paper.test.ts',
 ];
 
 export default {

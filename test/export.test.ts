@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { decodeNpz } from '../src/emit/pytorch/npz.js';
 import { readNpy } from '../src/runtime/npy.js';
 import { fcn } from './helpers/cli.js';
-import { fcnOk, maxDiff, runOnnx, runPytorch, writeInput } from './helpers/export.js';
+import { fcnOk, maxDiff, roundTrip, runOnnx, runPytorch, writeInput } from './helpers/export.js';
 
 const exec = promisify(execFile);
 const EVERY = 'test/fixtures/export/every-layer.fcn';
@@ -18,54 +18,30 @@ test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fcn-export-'));
 });
 
-/** Compiles `net` with a seed, predicts a raw input, exports both formats and runs them. */
-async function roundTrip(
-  t: import('ava').ExecutionContext,
-  file: string,
-  net: string,
-  c: number,
-  h: number,
-  w: number,
-) {
-  const d = join(dir, `${net}-${h}x${w}`);
-  const input = `${d}.npy`;
-  await writeInput(input, c, h, w);
-  await fcnOk('compile', file, '--net', net, '--seed', '5', '-o', `${d}.model`);
-  await fcnOk('predict', `${d}.model`, input, '-o', `${d}.png`, '--scores', `${d}.scores.npy`);
-  const scores = await readNpy(`${d}.scores.npy`);
-  await fcnOk('export', `${d}.model`, '--format', 'onnx', '-o', `${d}.onnx`);
-  const onnx = await runOnnx(`${d}.onnx`, input);
-  t.deepEqual(onnx.dims, [1, ...scores.shape]);
-  t.true(maxDiff(onnx.data, scores.data) <= 1e-4, `ONNX differs by ${maxDiff(onnx.data, scores.data)}`);
-  await fcnOk('export', `${d}.model`, '--format', 'pytorch', '-o', `${d}.pt`);
-  const torch = await runPytorch(`${d}.pt`, input, `${d}.torch.npy`);
-  t.deepEqual(torch.shape, scores.shape);
-  t.true(maxDiff(torch.data, scores.data) <= 1e-4, `PyTorch differs by ${maxDiff(torch.data, scores.data)}`);
-  return scores;
-}
-
 // c1 is 19 rows high: the padded 2x2/2 pools keep a last window hanging past the input.
 test('every layer type: ONNX Runtime and PyTorch equal fcn predict (odd sizes)', async (t) => {
-  await roundTrip(t, EVERY, 'every_layer', 4, 19, 23);
+  await roundTrip(t, dir, EVERY, 'every_layer', 4, 19, 23);
 });
 
 // c1 is 20 rows high: Caffe drops the last window of the padded pools, which starts in the padding.
 test('every layer type: ONNX Runtime and PyTorch equal fcn predict (even sizes)', async (t) => {
-  const scores = await roundTrip(t, EVERY, 'every_layer', 4, 20, 24);
+  const scores = await roundTrip(t, dir, EVERY, 'every_layer', 4, 20, 24);
   t.deepEqual(scores.shape, [3, 20, 9]);
 });
 
 test('inner products on a fixed-size input: ONNX Runtime and PyTorch equal fcn predict', async (t) => {
-  await roundTrip(t, EVERY, 'fc_head', 3, 9, 7);
+  await roundTrip(t, dir, EVERY, 'fc_head', 3, 9, 7);
 });
 
 test.serial('tiny-fcn8s at two sizes from one ONNX file (dynamic height and width)', async (t) => {
-  await roundTrip(t, 'nets/tiny-fcn8s.fcn', 'tiny_fcn8s', 3, 64, 64);
+  await roundTrip(t, dir, 'nets/tiny-fcn8s.fcn', 'tiny_fcn8s', 3, 64, 64);
   const d = join(dir, 'tiny_fcn8s-64x64');
   const other = join(dir, 'tiny-90x60.npy');
   await writeInput(other, 3, 90, 60);
   await fcnOk(
     'predict',
+    '--engine',
+    'tfjs',
     `${d}.model`,
     other,
     '-o',
@@ -163,10 +139,54 @@ test('torchrun with 2 processes trains tiny-fcn8s on fcn synth data with the gra
   await fcnOk('import-weights', ckpt, '--net', 'nets/tiny-fcn8s.fcn', '-o', join(dir, 'back'));
   const input = join(dir, 'back.npy');
   await writeInput(input, 3, 64, 64);
-  await fcnOk('predict', join(dir, 'back'), input, '-o', join(dir, 'back.png'), '--scores', join(dir, 'back.s.npy'));
+  await fcnOk(
+    'predict',
+    '--engine',
+    'tfjs',
+    join(dir, 'back'),
+    input,
+    '-o',
+    join(dir, 'back.png'),
+    '--scores',
+    join(dir, 'back.s.npy'),
+  );
   const scores = await readNpy(join(dir, 'back.s.npy'));
   const torch = await runPytorch(pkg, input, join(dir, 'back.torch.npy'), ckpt);
   t.true(maxDiff(torch.data, scores.data) <= 1e-4);
   const initial = await runPytorch(pkg, input, join(dir, 'init.torch.npy'));
   t.true(maxDiff(initial.data, scores.data) > 1e-3, 'training changed nothing');
 });
+
+test.serial(
+  'fcn predict and fcn eval --engine onnx agree with the tfjs engine, and the export is cached in the model',
+  async (t) => {
+    const d = join(dir, 'tiny_fcn8s-64x64');
+    const out = join(dir, 'onnx-engine.s.npy');
+    const r = await fcn(
+      'predict',
+      '--engine',
+      'onnx',
+      '-v',
+      `${d}.model`,
+      `${d}.npy`,
+      '-o',
+      join(dir, 'e.png'),
+      '--scores',
+      out,
+    );
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stderr, /engine: onnx \(onnxruntime-node, export cached in .*\.v000001\/model\.onnx\)/);
+    const tfjs = await readNpy(`${d}.scores.npy`);
+    t.true(maxDiff((await readNpy(out)).data, tfjs.data) <= 1e-4);
+    const again = await fcn('predict', '--engine', 'onnx', '-v', `${d}.model`, `${d}.npy`, '-o', join(dir, 'e.png'));
+    t.regex(again.stderr, /export cached in/);
+    const data = join(dir, 'synth-eval');
+    await fcnOk('synth', '--out', data, '--count', '6', '--size', '64', '--seed', '3');
+    const viaOnnx = await fcnOk('eval', `${d}.model`, '--data', data, '--split', 'val', '--engine', 'onnx', '--json');
+    const viaTfjs = await fcnOk('eval', `${d}.model`, '--data', data, '--split', 'val', '--engine', 'tfjs', '--json');
+    t.deepEqual(JSON.parse(viaOnnx), JSON.parse(viaTfjs));
+    const bad = await fcn('predict', '--engine', 'onnx', '--tile', `${d}.model`, `${d}.npy`);
+    t.is(bad.code, 2);
+    t.is(bad.stderr, 'fcn: --tile runs on the tfjs engine: drop --engine onnx\n');
+  },
+);

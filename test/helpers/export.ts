@@ -3,6 +3,7 @@
  * PyTorch (/usr/bin/python3) runs the exported package's model.py; each result is compared with
  * `fcn predict --scores` on the same raw .npy input.
  */
+import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,4 +72,42 @@ export async function runPytorch(
   );
   await exec('nice', ['-n', '19', '/usr/bin/python3', script, dir, input, out, String(weights)]);
   return readNpy(out);
+}
+
+/**
+ * Compiles `net` with a seed, predicts a raw input with the tfjs engine, exports both formats and
+ * runs them: each must equal fcn's scores to 1e-4 of the largest score (float32 sums over
+ * thousands of terms differ in their last bits; for scores within ±1 that is 1e-4 absolute).
+ */
+export async function roundTrip(
+  t: ExecutionContext,
+  dir: string,
+  file: string,
+  net: string,
+  c: number,
+  h: number,
+  w: number,
+): Promise<{ shape: number[]; data: Float32Array }> {
+  const d = join(dir, `${net}-${h}x${w}`);
+  const input = `${d}.npy`;
+  await writeInput(input, c, h, w);
+  await fcnOk('compile', file, '--net', net, '--seed', '5', '-o', `${d}.model`);
+  await fcnOk('predict', `${d}.model`, input, '--engine', 'tfjs', '-o', `${d}.png`, '--scores', `${d}.scores.npy`);
+  const scores = await readNpy(`${d}.scores.npy`);
+  await fcnOk('export', `${d}.model`, '--format', 'onnx', '-o', `${d}.onnx`);
+  const onnx = await runOnnx(`${d}.onnx`, input);
+  t.deepEqual(onnx.dims, [1, ...scores.shape]);
+  const tolerance = 1e-4 * Math.max(1, maxDiff(scores.data, new Float32Array(scores.data.length)));
+  t.true(
+    maxDiff(onnx.data, scores.data) <= tolerance,
+    `ONNX differs by ${maxDiff(onnx.data, scores.data)} > ${tolerance}`,
+  );
+  await fcnOk('export', `${d}.model`, '--format', 'pytorch', '-o', `${d}.pt`);
+  const torch = await runPytorch(`${d}.pt`, input, `${d}.torch.npy`);
+  t.deepEqual(torch.shape, scores.shape);
+  t.true(
+    maxDiff(torch.data, scores.data) <= tolerance,
+    `PyTorch differs by ${maxDiff(torch.data, scores.data)} > ${tolerance}`,
+  );
+  return scores;
 }

@@ -21,8 +21,13 @@ interface ImportWeightsOptions {
 export function register(program: Command): void {
   program
     .command('import-weights')
-    .description("fill a .fcn net's parameters from a Caffe caffemodel or a PyTorch export's .npz, writing a model directory")
-    .argument('<caffemodel>', 'a binary Caffe model (e.g. fcn8s-heavy-pascal.caffemodel), or an .npz of fcn export/train.py')
+    .description(
+      "fill a .fcn net's parameters from a Caffe caffemodel or a PyTorch export's .npz, writing a model directory",
+    )
+    .argument(
+      '<caffemodel>',
+      'a binary Caffe model (e.g. fcn8s-heavy-pascal.caffemodel), or an .npz of fcn export/train.py',
+    )
     .requiredOption(
       '--net <file>',
       'the .fcn net the weights are for (e.g. nets/voc-fcn8s.fcn, or an imported prototxt)',
