@@ -55,7 +55,7 @@ export function register(program: Command): void {
         `chosen: ${report.chosen}${process.env['FCN_BACKEND'] ? ` (FCN_BACKEND=${process.env['FCN_BACKEND']})` : ''}\n`,
       );
       process.stdout.write(
-        `inference engine (fcn predict, fcn eval): ${engine.chosen}` +
+        `inference engine of fcn predict: ${engine.chosen}` +
           (onnxInstalled
             ? ` (onnxruntime-node is installed; measured faster than ${ONNX_FASTER_THAN.join(', ')} by bench/onnx.ts)`
             : ' (onnxruntime-node is not installed: npm install onnxruntime-node for the ONNX engine)') +

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (model mode; default: the best that works)')
     .option(
       '--engine <name>',
-      'tfjs or onnx (model mode; default: onnx where onnxruntime-node is installed and measured faster, see fcn backends)',
+      "tfjs or onnx (model mode; default tfjs, which scores exactly as training's validation does)",
     )
     .option('--json', 'print the scores as JSON')
     .action(async (model: string | undefined, flags: EvalFlags) => {
@@ -95,7 +95,8 @@ async function evaluateModel(model: string, flags: EvalFlags): Promise<Scored> {
   const report = await selectBackend(flags.backend);
   const { pickEngine } = await import('../../runtime/engine-choice.js');
   const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
-  const engineName = await pickEngine(flags.engine, report.chosen, flags.backend !== undefined);
+  // tfjs unless named: fcn eval agrees to the pixel with the validation fcn train and fcn demo report.
+  const engineName = flags.engine === undefined ? 'tfjs' : await pickEngine(flags.engine, report.chosen, true);
   const info = await readModelInfo(dir);
   const engine = engineName === 'onnx' ? await OnnxEngine.open(dir, info) : undefined;
   const loaded = engine ? undefined : await loadModel(dir);
