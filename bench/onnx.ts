@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../src/runtime/bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,12 +31,6 @@ interface Timing {
   cpu_ms: number;
 }
 
-const medianOf = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Times `f` `runs` times after a warm-up: median wall and CPU ms. */
 async function time(f: () => Promise<void>): Promise<Timing> {
   await f();
@@ -49,7 +44,7 @@ async function time(f: () => Promise<void>): Promise<Timing> {
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  return { ms: medianOf(wall), cpu_ms: medianOf(cpu) };
+  return { ms: median(wall), cpu_ms: median(cpu) };
 }
 
 /** One engine, in this process. */
@@ -106,10 +101,7 @@ if (values.engine) {
     }
   }
   const med = new Map(
-    [...results].map(([e, ts]) => [
-      e,
-      { ms: medianOf(ts.map((t) => t.ms)), cpu_ms: medianOf(ts.map((t) => t.cpu_ms)) },
-    ]),
+    [...results].map(([e, ts]) => [e, { ms: median(ts.map((t) => t.ms)), cpu_ms: median(ts.map((t) => t.cpu_ms)) }]),
   );
   const tfjs = [...med].filter(([e]) => e !== 'onnx').sort((a, b) => a[1].ms - b[1].ms)[0];
   process.stdout.write(
