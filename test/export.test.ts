@@ -185,8 +185,24 @@ test.serial(
     const viaOnnx = await fcnOk('eval', `${d}.model`, '--data', data, '--split', 'val', '--engine', 'onnx', '--json');
     const viaTfjs = await fcnOk('eval', `${d}.model`, '--data', data, '--split', 'val', '--engine', 'tfjs', '--json');
     t.deepEqual(JSON.parse(viaOnnx), JSON.parse(viaTfjs));
-    const bad = await fcn('predict', '--engine', 'onnx', '--tile', `${d}.model`, `${d}.npy`);
+    const bad = await fcn('predict', '--engine', 'tensorrt', `${d}.model`, `${d}.npy`);
     t.is(bad.code, 2);
-    t.is(bad.stderr, 'fcn: --tile runs on the tfjs engine: drop --engine onnx\n');
+    t.is(bad.stderr, "fcn: --engine must be tfjs or onnx, got 'tensorrt'\n");
+    // --tile runs tile by tile on the ONNX engine too: one tile is the whole image.
+    const tiled = join(dir, 'onnx-tiled.s.npy');
+    await fcnOk(
+      'predict',
+      '--engine',
+      'onnx',
+      `${d}.model`,
+      `${d}.npy`,
+      '-o',
+      join(dir, 'et.png'),
+      '--scores',
+      tiled,
+      '--tile',
+      '300',
+    );
+    t.true(maxDiff((await readNpy(tiled)).data, tfjs.data) <= 1e-4);
   },
 );
