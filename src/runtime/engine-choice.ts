@@ -11,9 +11,10 @@ export type EngineName = 'tfjs' | 'onnx';
 export const ENGINES: readonly EngineName[] = ['tfjs', 'onnx'];
 
 /**
- * The tfjs backends the ONNX engine was measured faster than on a forward pass (bench/onnx.ts,
- * voc-fcn8s and tiny-fcn8s at 500x500, 2-core AMD EPYC). node and node-gpu (TensorFlow's own
- * kernels, CUDA on a GPU) were not measured and keep tfjs.
+ * The tfjs backends the ONNX engine was measured faster than on a forward pass, in CPU time per
+ * pass (bench/onnx.ts, voc-fcn8s and tiny-fcn8s at 500x500, 2-core AMD EPYC under a load of
+ * 12-20, where wall times say more about the other jobs; README "Measured"). node and node-gpu
+ * (TensorFlow's own kernels, CUDA on a GPU) were not measured and keep tfjs.
  */
 export const ONNX_FASTER_THAN: readonly BackendName[] = ['native', 'wasm', 'cpu'];
 
