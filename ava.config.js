@@ -4,12 +4,14 @@
  * about 30 s on the project's 2-core machine; see README "Quick start".
  */
 
-/** The slow test files: a full training, a real browser (viz, playground), and the forward passes of every paper net. */
+/** The slow test files: a full training, a real browser (viz, playground), the forward passes of every paper net, and the exports run in ONNX Runtime and PyTorch. */
 export const SLOW_TESTS = [
   'test/train-e2e.test.ts',
   'test/viz-browser.test.ts',
   'test/playground-browser.test.ts',
   'test/emit.test.ts',
+  'test/export.test.ts',
+  'test/export-paper.test.ts',
 ];
 
 export default {

@@ -115,12 +115,15 @@ export function axisWeights(tiles: AxisTiles, length: number, margin: number): F
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Another engine's inference on one input (the ONNX engine's), in place of a tfjs model. */
+export type TileRunner = (input: NetArray) => Promise<Prediction>;
+
 /**
- * Runs the model over `input` tile by tile and blends the score maps; `onTile` hears how many
- * tiles are done (the event loop gets a turn after each, so a progress bar can draw).
+ * Runs the model (or `runner`) over `input` tile by tile and blends the score maps; `onTile`
+ * hears how many tiles are done (the event loop gets a turn after each, so a progress bar can draw).
  */
 export async function predictTiled(
-  model: tf.LayersModel,
+  model: tf.LayersModel | TileRunner,
   info: ModelInfo,
   input: NetArray,
   plan: TilePlan,
@@ -136,12 +139,15 @@ export async function predictTiled(
   for (const [i, y0] of plan.rows.starts.entries()) {
     for (const [j, x0] of plan.cols.starts.entries()) {
       const window = cropOrPad(input.data, H, W, channels, y0, x0, th, tw, 0);
-      const tile = toTensor({ data: window, height: th, width: tw, channels });
       let part: Prediction;
-      try {
-        part = predict(model, info, tile);
-      } finally {
-        tile.dispose();
+      if (typeof model === 'function') part = await model({ data: window, height: th, width: tw, channels });
+      else {
+        const tile = toTensor({ data: window, height: th, width: tw, channels });
+        try {
+          part = predict(model, info, tile);
+        } finally {
+          tile.dispose();
+        }
       }
       classes = part.shape[0];
       scores ??= new Float32Array(classes * H * W);
@@ -182,7 +188,7 @@ function blend(
 }
 
 /** The class of each pixel of scores [C, N]: the first maximum, as tf.argMax picks it. */
-function argmaxLabels(scores: Float32Array, classes: number, pixels: number): Uint8Array {
+export function argmaxLabels(scores: Float32Array, classes: number, pixels: number): Uint8Array {
   const labels = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) {
     let best = scores[p]!;

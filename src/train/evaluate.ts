@@ -39,12 +39,16 @@ export function predictLabels(model: tf.LayersModel, info: ModelInfo, samples: r
   return samples.map((_, i) => Uint8Array.from(labels.subarray(i * size, (i + 1) * size)));
 }
 
-/** Scores `model` on every image of `dataset`; `onImage` hears how many are done. */
+/** Label maps of a batch of same-size samples, from another engine than the tfjs model (ONNX Runtime). */
+export type Labeler = (samples: readonly Sample[]) => Promise<Uint8Array[]>;
+
+/** Scores `model` (or `labeler`, when given) on every image of `dataset`; `onImage` hears how many are done. */
 export async function evaluateModel(
-  model: tf.LayersModel,
+  model: tf.LayersModel | undefined,
   info: ModelInfo,
   dataset: VocDataset,
   onImage?: (done: number) => void,
+  labeler?: Labeler,
 ): Promise<EvalResult> {
   const input = imageInput(info);
   const sizes = NetSizes.fromModel(info);
@@ -52,11 +56,10 @@ export async function evaluateModel(
   const confusion = new Confusion(info.classes);
   let done = 0;
   let group: Sample[] = [];
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (!group.length) return;
-    predictLabels(model, info, group).forEach((pred, i) =>
-      confusion.add(group[i]!.label, pred, dataset.labelPath(group[i]!.id)),
-    );
+    const labels = labeler ? await labeler(group) : predictLabels(model!, info, group);
+    labels.forEach((pred, i) => confusion.add(group[i]!.label, pred, dataset.labelPath(group[i]!.id)));
     done += group.length;
     group = [];
     onImage?.(done);
@@ -65,10 +68,10 @@ export async function evaluateModel(
     const sample = await dataset.sample(id, preprocess);
     sizes?.check([sample.height, sample.width], dataset.imagePath(id));
     const first = group[0];
-    if (first && (first.height !== sample.height || first.width !== sample.width)) flush();
+    if (first && (first.height !== sample.height || first.width !== sample.width)) await flush();
     group.push(sample);
-    if (group.length === EVAL_BATCH) flush();
+    if (group.length === EVAL_BATCH) await flush();
   }
-  flush();
+  await flush();
   return { images: dataset.length, confusion, metrics: computeMetrics(confusion) };
 }

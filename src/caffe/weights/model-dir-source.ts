@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../diagnostics/index.js';
 import type { ParamSource, SourceBlob, SourceLayer } from './source.js';
 
@@ -22,7 +23,7 @@ const CAFFE_TYPES: Record<string, string> = {
 };
 
 /** The Caffe-layout view of a tfjs tensor. */
-function caffeView(data: Float32Array, shape: number[]): SourceBlob {
+export function caffeView(data: Float32Array, shape: number[]): SourceBlob {
   const four = [1, 1, 1, 1].slice(0, 4 - shape.length).concat(shape);
   const [A, B, C, D] = four as [number, number, number, number];
   const caffeShape = shape.length === 4 ? [D, C, A, B] : shape.length === 2 ? [D, C] : [...shape];
@@ -45,6 +46,42 @@ function caffeView(data: Float32Array, shape: number[]): SourceBlob {
       return out;
     },
   };
+}
+
+/** Groups Caffe-layout tensors named `layer/weight` into layers, with Caffe's blob order. */
+function byLayers(tensors: Map<string, SourceBlob>, types: Map<string, string>): SourceLayer[] {
+  const layers: SourceLayer[] = [];
+  const byLayer = new Map<string, SourceLayer>();
+  for (const [name, blob] of tensors) {
+    const slash = name.lastIndexOf('/');
+    const layer = name.slice(0, slash);
+    const role = name.slice(slash + 1);
+    let entry = byLayer.get(layer);
+    if (!entry) {
+      entry = { name: layer, type: CAFFE_TYPES[types.get(layer) ?? ''] ?? types.get(layer) ?? 'unknown', blobs: [] };
+      byLayer.set(layer, entry);
+      layers.push(entry);
+    }
+    // Caffe's blob order: weights then bias; BatchNorm's mean, variance and a scale factor of 1.
+    if (role === 'bias' || role === 'moving_variance') entry.blobs[1] = blob;
+    else entry.blobs[0] = blob;
+    if (entry.type === 'BatchNorm') entry.blobs[2] = caffeView(new Float32Array([1]), [1]);
+  }
+  return layers;
+}
+
+/** A model in memory (as emitted or loaded) as a parameter source. */
+export function modelSource(model: tf.LayersModel, path: string): ParamSource {
+  const tensors = new Map<string, SourceBlob>();
+  const types = new Map<string, string>();
+  for (const layer of model.layers) {
+    types.set(layer.name, layer.getClassName());
+    for (const w of layer.weights) {
+      const value = w.read();
+      tensors.set(w.originalName, caffeView(value.dataSync() as Float32Array, w.shape as number[]));
+    }
+  }
+  return { path, layers: byLayers(tensors, types), close: () => undefined };
 }
 
 /** Opens a model directory written by fcn (compile, train, import-weights, transplant). */
@@ -71,22 +108,5 @@ export function modelDirSource(dir: string): ParamSource {
       tensors.set(w.name, caffeView(data, w.shape));
     }
   }
-  const layers: SourceLayer[] = [];
-  const byLayer = new Map<string, SourceLayer>();
-  for (const [name, blob] of tensors) {
-    const slash = name.lastIndexOf('/');
-    const layer = name.slice(0, slash);
-    const role = name.slice(slash + 1);
-    let entry = byLayer.get(layer);
-    if (!entry) {
-      entry = { name: layer, type: CAFFE_TYPES[types.get(layer) ?? ''] ?? types.get(layer) ?? 'unknown', blobs: [] };
-      byLayer.set(layer, entry);
-      layers.push(entry);
-    }
-    // Caffe's blob order: weights then bias; BatchNorm's mean, variance and a scale factor of 1.
-    if (role === 'bias' || role === 'moving_variance') entry.blobs[1] = blob;
-    else entry.blobs[0] = blob;
-    if (entry.type === 'BatchNorm') entry.blobs[2] = caffeView(new Float32Array([1]), [1]);
-  }
-  return { path: dir, layers, close: () => undefined };
+  return { path: dir, layers: byLayers(tensors, types), close: () => undefined };
 }

@@ -17,6 +17,7 @@ interface EvalFlags {
   data?: string;
   split: string;
   backend?: string;
+  engine?: string;
   json?: boolean;
 }
 
@@ -35,6 +36,10 @@ export function register(program: Command): void {
     .option('--data <dir>', 'dataset in the VOC layout (model mode)')
     .option('--split <name>', 'dataset split to score (model mode)', 'val')
     .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (model mode; default: the best that works)')
+    .option(
+      '--engine <name>',
+      "tfjs or onnx (model mode; default tfjs, which scores exactly as training's validation does)",
+    )
     .option('--json', 'print the scores as JSON')
     .action(async (model: string | undefined, flags: EvalFlags) => {
       const result = model === undefined ? await evaluateFiles(flags) : await evaluateModel(model, flags);
@@ -83,20 +88,35 @@ async function evaluateModel(model: string, flags: EvalFlags): Promise<Scored> {
     throw new UserError('give a model directory or --pred/--gt files, not both', 2);
   if (flags.data === undefined)
     throw new UserError(`fcn eval ${model} needs --data DIR (a dataset in the VOC layout) to score the model on`, 2);
-  const { selectBackend, loadModel } = await import('../../runtime/index.js');
+  const { selectBackend, loadModel, readModelInfo } = await import('../../runtime/index.js');
   const { classNamesFor, evaluateModel: score, openSplit, resolveModelDir } = await import('../../train/index.js');
   const { dir, note } = resolveModelDir(model);
   if (note) process.stderr.write(`fcn eval: ${note}\n`);
-  await selectBackend(flags.backend);
-  const loaded = await loadModel(dir);
-  const dataset = await openSplit(flags.data, flags.split, loaded.info.classes);
+  const report = await selectBackend(flags.backend);
+  const { pickEngine } = await import('../../runtime/engine-choice.js');
+  const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
+  // tfjs unless named: fcn eval agrees to the pixel with the validation fcn train and fcn demo report.
+  const engineName = flags.engine === undefined ? 'tfjs' : await pickEngine(flags.engine, report.chosen, true);
+  const info = await readModelInfo(dir);
+  const engine = engineName === 'onnx' ? await OnnxEngine.open(dir, info) : undefined;
+  const loaded = engine ? undefined : await loadModel(dir);
+  const dataset = await openSplit(flags.data, flags.split, info.classes);
   const progress = await startProgress(dataset.length, 'images');
   try {
-    const result = await score(loaded.model, loaded.info, dataset, (done) => progress.update(done));
-    return { result, names: await classNamesFor(flags.data, loaded.info.classes) };
+    const labeler = engine
+      ? (samples: readonly { image: Float32Array; height: number; width: number; channels: number }[]) => {
+          const { height, width, channels } = samples[0]!;
+          const images = new Float32Array(samples.length * height * width * channels);
+          samples.forEach((s, i) => images.set(s.image, i * s.image.length));
+          return engine.labels(images, samples.length, height, width, channels);
+        }
+      : undefined;
+    const result = await score(loaded?.model, info, dataset, (done) => progress.update(done), labeler);
+    return { result, names: await classNamesFor(flags.data, info.classes) };
   } finally {
     progress.stop();
-    loaded.model.dispose();
+    loaded?.model.dispose();
+    await engine?.release();
   }
 }
 

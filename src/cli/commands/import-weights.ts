@@ -1,6 +1,7 @@
 /**
- * `fcn import-weights MODEL.caffemodel --net NET.fcn -o MODEL_DIR [--json]`: fills a .fcn
- * net's parameters from a binary caffemodel (current or V1 form), matching layers by name
+ * `fcn import-weights MODEL.caffemodel|WEIGHTS.npz --net NET.fcn -o MODEL_DIR [--json]`: fills a
+ * .fcn net's parameters from a binary caffemodel (current or V1 form), or from the .npz that
+ * `fcn export --format pytorch` and its train.py write (weights trained in PyTorch), matching layers by name
  * (`conv1_1` fills `vgg.conv1_1` when it is the only layer so named), converting Caffe's
  * layouts to tfjs's, and writing a model directory that `fcn predict` and `fcn train` take.
  * A shape disagreement, a truncated file or a caffemodel of another net is an error.
@@ -20,8 +21,13 @@ interface ImportWeightsOptions {
 export function register(program: Command): void {
   program
     .command('import-weights')
-    .description("fill a .fcn net's parameters from a Caffe caffemodel, writing a model directory")
-    .argument('<caffemodel>', 'a binary Caffe model (e.g. fcn8s-heavy-pascal.caffemodel)')
+    .description(
+      "fill a .fcn net's parameters from a Caffe caffemodel or a PyTorch export's .npz, writing a model directory",
+    )
+    .argument(
+      '<caffemodel>',
+      'a binary Caffe model (e.g. fcn8s-heavy-pascal.caffemodel), or an .npz of fcn export/train.py',
+    )
     .requiredOption(
       '--net <file>',
       'the .fcn net the weights are for (e.g. nets/voc-fcn8s.fcn, or an imported prototxt)',
@@ -68,7 +74,12 @@ export async function runWeights(
       return false;
     }
   })();
-  const params = isDir ? modelDirSource(source) : caffemodelSource(source);
+  const { npzSource } = await import('../../caffe/weights/npz-source.js');
+  const params = isDir
+    ? modelDirSource(source)
+    : source.toLowerCase().endsWith('.npz')
+      ? npzSource(source)
+      : caffemodelSource(source);
   try {
     const result = await applyWeights(params, {
       net,

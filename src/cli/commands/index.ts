@@ -5,6 +5,7 @@ import { register as check } from './check.js';
 import { register as compile } from './compile.js';
 import { register as demo } from './demo.js';
 import { register as evaluate } from './eval.js';
+import { register as exportNet } from './export.js';
 import { register as importNet } from './import.js';
 import { register as importWeights } from './import-weights.js';
 import { register as inspect } from './inspect.js';
@@ -34,4 +35,5 @@ export const commands: Array<(program: Command) => void> = [
   importNet,
   importWeights,
   transplant,
+  exportNet,
 ];

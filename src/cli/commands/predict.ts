@@ -23,6 +23,7 @@ interface PredictOptions {
   overlay?: boolean;
   tile?: string | true;
   backend?: string;
+  engine?: string;
   verbose?: boolean;
 }
 
@@ -63,7 +64,7 @@ function segment(runtime: Runtime, model: Model, info: Info, sizes: Sizes, input
 /** The input through the net in tiles (src/runtime/tile.ts), with a progress bar over them. */
 async function segmentTiled(
   runtime: Runtime,
-  model: Model,
+  model: Model | import('../../runtime/index.js').TileRunner,
   info: Info,
   sizes: Sizes,
   input: NetArray,
@@ -120,7 +121,11 @@ export function register(program: Command): void {
       `run in overlapping tiles at most SIZE pixels a side (default ${DEFAULT_TILE}), blended: any image size in bounded memory`,
     )
     .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
-    .option('-v, --verbose', 'say which backend runs (and the tiles)')
+    .option(
+      '--engine <name>',
+      'tfjs or onnx (ONNX Runtime on the exported net; default: onnx where onnxruntime-node is installed and measured faster, see fcn backends)',
+    )
+    .option('-v, --verbose', 'say which engine and backend run (and the tiles)')
     .action(async (modelDir: string, inputs: string[], options: PredictOptions) => {
       if (options.scores && inputs.length > 1) throw new UserError('--scores takes one input', 2);
       const tile =
@@ -131,9 +136,7 @@ export function register(program: Command): void {
             : parseInteger(options.tile, '--tile', 1);
       const runtime = await import('../../runtime/index.js');
       const data = await import('../../data/index.js');
-      const report = await runtime.selectBackend(options.backend);
-      if (options.verbose) process.stderr.write(runtime.backendSummary(report) + '\n');
-      const { model, info } = await runtime.loadModel(modelDir);
+      const { engine, model, info } = await openEngine(runtime, modelDir, options);
       const sizes = runtime.NetSizes.fromModel(info);
       const single = inputs.length === 1;
       const outDir = single ? undefined : (options.output ?? '.');
@@ -141,10 +144,13 @@ export function register(program: Command): void {
         const isNpy = extname(file).toLowerCase() === '.npy';
         const image = isNpy ? undefined : await data.readImage(file);
         const input = image ? runtime.imageToArray(image, info) : await npyInput(runtime, file, info);
+        const run = engine ? (a: NetArray) => engine.predict(a) : model!;
         const result =
-          tile === undefined
-            ? segment(runtime, model, info, sizes, input, file)
-            : await segmentTiled(runtime, model, info, sizes, input, file, tile, options.verbose ?? false);
+          tile !== undefined
+            ? await segmentTiled(runtime, run, info, sizes, input, file, tile, options.verbose ?? false)
+            : engine
+              ? await segmentOnnx(engine, sizes, input, file)
+              : segment(runtime, model!, info, sizes, input, file);
         const labelFile = single
           ? (options.output ?? `${stem(file)}.label.png`)
           : join(outDir!, `${stem(file)}.label.png`);
@@ -165,8 +171,46 @@ export function register(program: Command): void {
         }
         process.stdout.write(`${file}: ${written.join(', ')}\n`);
       }
-      model.dispose();
+      model?.dispose();
+      await engine?.release();
     });
+}
+
+type Engine = import('../../runtime/onnx-engine.js').OnnxEngine;
+
+/**
+ * The engine that runs the model: ONNX Runtime (--engine onnx, or by default where it is
+ * installed and the record says it is faster than the tfjs backend that would run) or the
+ * tfjs model on the chosen backend. A named --backend keeps tfjs unless --engine onnx.
+ */
+async function openEngine(
+  runtime: Runtime,
+  modelDir: string,
+  options: PredictOptions,
+): Promise<{ engine?: Engine; model?: Model; info: Info }> {
+  const report = await runtime.selectBackend(options.backend);
+  const { pickEngine } = await import('../../runtime/engine-choice.js');
+  const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
+  const chosen = await pickEngine(options.engine, report.chosen, options.backend !== undefined);
+  if (chosen === 'onnx') {
+    const info = await runtime.readModelInfo(modelDir);
+    const engine = await OnnxEngine.open(modelDir, info);
+    if (options.verbose)
+      process.stderr.write(
+        `engine: onnx (onnxruntime-node${engine.cached ? `, export cached in ${engine.cached}` : ''})\n`,
+      );
+    return { engine, info };
+  }
+  if (options.verbose) process.stderr.write(`engine: tfjs; ${runtime.backendSummary(report)}\n`);
+  const { model, info } = await runtime.loadModel(modelDir);
+  return { model, info };
+}
+
+/** The whole input through ONNX Runtime, after checking that the net takes its size. */
+async function segmentOnnx(engine: Engine, sizes: Sizes, input: NetArray, file: string): Promise<Prediction> {
+  const size: Pair = [input.height, input.width];
+  sizes?.check(size, file, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
+  return engine.predict(input);
 }
 
 const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;
