@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../diagnostics/index.js';
 import { parseInteger } from '../errors.js';
-import { startProgress } from '../progress.js';
+import { startProgress, startReportedProgress } from '../progress.js';
 import type { EvalResult } from '../../eval/index.js';
 
 interface EvalFlags {
@@ -83,21 +83,13 @@ async function evaluateModel(model: string, flags: EvalFlags): Promise<Scored> {
     throw new UserError('give a model directory or --pred/--gt files, not both', 2);
   if (flags.data === undefined)
     throw new UserError(`fcn eval ${model} needs --data DIR (a dataset in the VOC layout) to score the model on`, 2);
-  const { selectBackend, loadModel } = await import('../../runtime/index.js');
-  const { classNamesFor, evaluateModel: score, openSplit, resolveModelDir } = await import('../../train/index.js');
-  const { dir, note } = resolveModelDir(model);
-  if (note) process.stderr.write(`fcn eval: ${note}\n`);
+  const { selectBackend } = await import('../../runtime/index.js');
+  const { scoreRun } = await import('../../train/index.js');
   await selectBackend(flags.backend);
-  const loaded = await loadModel(dir);
-  const dataset = await openSplit(flags.data, flags.split, loaded.info.classes);
-  const progress = await startProgress(dataset.length, 'images');
-  try {
-    const result = await score(loaded.model, loaded.info, dataset, (done) => progress.update(done));
-    return { result, names: await classNamesFor(flags.data, loaded.info.classes) };
-  } finally {
-    progress.stop();
-    loaded.model.dispose();
-  }
+  const progress = await startReportedProgress('images');
+  const scored = await scoreRun(model, flags.data, flags.split, progress.report).finally(progress.stop);
+  if (scored.note) process.stderr.write(`fcn eval: ${scored.note}\n`);
+  return scored;
 }
 
 /** Prints the scores: JSON on stdout with --json, otherwise a table. */

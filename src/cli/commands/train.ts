@@ -153,20 +153,6 @@ async function trainInterruptibly(
   }
 }
 
-/**
- * The backend a resumed run needs when none is named: a run trained by several workers
- * continues on wasm (workers run only there and on cpu), wherever a faster backend is the default.
- */
-async function resumeBackend(run: string | undefined): Promise<string | undefined> {
-  if (run === undefined || process.env['FCN_BACKEND']) return undefined;
-  const { readCheckpointState, workerCount } = await import('../../train/index.js');
-  try {
-    return workerCount((await readCheckpointState(run)).settings) > 1 ? 'wasm' : undefined;
-  } catch {
-    return undefined; // prepareResume reports what is wrong with the run
-  }
-}
-
 /** Registers `fcn train`. */
 export function register(program: Command): void {
   program
@@ -203,9 +189,10 @@ export function register(program: Command): void {
     .action(
       action(async (source: string | undefined, flags: TrainFlags) => {
         const { selectBackend } = await import('../../runtime/index.js');
-        const { describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
+        const { backendToResume, describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
           await import('../../train/index.js');
-        const backend = await selectBackend(flags.backend ?? (await resumeBackend(flags.resume)));
+        const resumeOn = flags.resume === undefined ? undefined : await backendToResume(flags.resume);
+        const backend = await selectBackend(flags.backend ?? resumeOn);
         const { startReportedProgress } = await import('../progress.js');
         let prepared: PreparedRun;
         const bar = await startReportedProgress('images checked');
