@@ -6,7 +6,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { analyze, buildReport, type InspectReport } from '../src/compiler/analysis/index.js';
-import { formatLadder, formatReport } from '../src/cli/commands/inspect.js';
+import { formatLadder, formatReport } from '../src/compiler/report-text.js';
 import { vocFcn } from './helpers/vgg.js';
 
 const run = promisify(execFile);

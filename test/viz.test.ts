@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { vizFormat } from '../src/cli/commands/viz.js';
+import { vizFormat } from '../src/viz/render.js';
 import { UserError } from '../src/diagnostics/index.js';
 import { offsetFromPaths } from '../src/viz/affine.js';
 import { renderDot } from '../src/viz/dot.js';
-import { formatAffine, formatCount, formatPair } from '../src/viz/format.js';
+import { formatAffine, formatCountShort, formatAxes } from '../src/viz/format.js';
 import type { VizModel } from '../src/viz/model.js';
 import { searchNames } from '../src/viz/page/search.js';
 import { rfBox } from '../src/viz/page/rf.js';
@@ -95,11 +95,11 @@ test('maps, pairs and counts print for people', (t) => {
   t.is(formatAffine({ a: 1, b: -99 }), 'x − 99');
   t.is(formatAffine({ a: 0.125, b: -0.9375 }), 'x/8 − 0.9375');
   t.is(formatAffine({ a: 1, b: 0 }), 'x');
-  t.is(formatPair([5, 5]), '5');
-  t.is(formatPair([5, 7]), '5×7');
-  t.is(formatCount(14_904), '14,904');
-  t.is(formatCount(134_489_759), '134.5 M');
-  t.is(formatCount(363_058_068_096), '363.1 G');
+  t.is(formatAxes([5, 5]), '5');
+  t.is(formatAxes([5, 7]), '5×7');
+  t.is(formatCountShort(14_904), '14,904');
+  t.is(formatCountShort(134_489_759), '134.5 M');
+  t.is(formatCountShort(363_058_068_096), '363.1 G');
 });
 
 test('a unit sees the window stride·i − padding, rf pixels long, per axis', (t) => {

@@ -1,4 +1,7 @@
 import { UserError, renderDiagnostics } from '../diagnostics/index.js';
+import { isOutOfMemory } from '../util/out-of-memory.js';
+
+export { isOutOfMemory };
 
 /** Prints a failure the way a user should see it and returns the exit code. Never a stack trace for a user's mistake. */
 export function reportFailure(e: unknown): number {
@@ -81,15 +84,6 @@ const ENVIRONMENT: Record<string, [problem: string, advice: string]> = {
   ENOENT: ['no such file or directory', 'check the path'],
   ENAMETOOLONG: ['file name too long', 'use a shorter path'],
 };
-
-/** Whether `e` says memory ran out: fcn's wasm heap error, V8 failing to allocate a buffer, wasm's own abort, TensorFlow's OOM. */
-export function isOutOfMemory(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  if (e.name === 'WasmHeapError' || e.name === 'ResourceExhaustedError') return true;
-  return /Array buffer allocation failed|Aborted\(OOM\)|Cannot enlarge memory|OOM when allocating|out of memory/i.test(
-    e.message,
-  );
-}
 
 /**
  * One line for a failure of the user's environment rather than of fcn: what happened (with

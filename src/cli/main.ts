@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { exitStatus } from './action.js';
 import { commands } from './commands/index.js';
 import { reportFailure } from './errors.js';
 
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitStatus(program);
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; misuse gets 2.

@@ -3,12 +3,12 @@
  * IR → analyse. Like peggy's stages, it stops after a stage that reported errors, and
  * returns what it got so far with every diagnostic.
  */
-import { hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import { hasErrors, UserError, type Diagnostic } from '../diagnostics/index.js';
 import { analyze, type Analysis } from './analysis/index.js';
 import { buildIR } from './ir/index.js';
 import type { IRGraph } from './ir/types.js';
 import type { Pair } from './layers/types.js';
-import { resolveFile, resolveSource, type ResolveResult } from './resolve/index.js';
+import { resolveFile, resolveSource, type ReadText, type ResolveOptions, type ResolveResult } from './resolve/index.js';
 import type { ResolvedNet } from './resolve/types.js';
 
 export interface CompileOptions {
@@ -16,8 +16,10 @@ export interface CompileOptions {
   net?: string;
   /** Input size [h, w] for the analysis. */
   input?: Pair;
-  /** In-memory files by path, read before the disk (a model's own copy of its net). */
+  /** In-memory files by path, read before the disk (a model's own copy of its net; every file in a browser). */
   files?: Record<string, string>;
+  /** Reads the other files, imports included, by absolute path (default: the disk under Node, nothing in a browser). */
+  read?: ReadText;
 }
 
 export interface Compilation {
@@ -31,16 +33,20 @@ export interface Compilation {
 
 /** Resolves, builds and analyses one net of a file. */
 export function compileFile(path: string, options: CompileOptions = {}): Compilation {
-  const resolve = {
-    ...(options.net === undefined ? {} : { net: options.net }),
-    ...(options.files ? { files: options.files } : {}),
-  };
-  return compileResolved(resolveFile(path, resolve), options);
+  return compileResolved(resolveFile(path, resolveOptions(options)), options);
 }
 
 /** Like `compileFile`, for source text given directly (imports are read relative to `fileName`). */
 export function compileSource(text: string, fileName: string, options: CompileOptions = {}): Compilation {
-  return compileResolved(resolveSource(text, fileName, options.net === undefined ? {} : { net: options.net }), options);
+  return compileResolved(resolveSource(text, fileName, resolveOptions(options)), options);
+}
+
+function resolveOptions(options: CompileOptions): ResolveOptions {
+  return {
+    ...(options.net === undefined ? {} : { net: options.net }),
+    ...(options.files ? { files: options.files } : {}),
+    ...(options.read ? { read: options.read } : {}),
+  };
 }
 
 function compileResolved(resolved: ResolveResult, options: CompileOptions): Compilation {
@@ -55,4 +61,36 @@ function compileResolved(resolved: ResolveResult, options: CompileOptions): Comp
     nets: resolved.nets,
     diagnostics: [...diagnostics, ...analysis.diagnostics],
   };
+}
+
+/** A compilation with a net to work on: its resolved net, IR and analysis. */
+export type CompiledNet = Compilation & Required<Pick<Compilation, 'net' | 'ir' | 'analysis'>>;
+
+/** How `compileOrThrow` words and judges a failure. */
+export interface OrThrowOptions {
+  /** What the net was wanted for, ending "'FILE' defines no net …" (e.g. `to draw`). */
+  purpose?: string;
+  /** Keep a net whose analysis reported errors (`fcn inspect` shows it with them); default false. */
+  keepErrors?: boolean;
+}
+
+/**
+ * Compiles `file` for a caller that needs its net, or reports the user's mistake: a
+ * `UserError` carrying every diagnostic (or saying that the file is missing or defines no
+ * net), which the CLI prints rustc-style and a program can read from `error.diagnostics`.
+ */
+export function compileOrThrow(file: string, options: CompileOptions & OrThrowOptions = {}): CompiledNet {
+  const result = compileFile(file, options);
+  const missing = result.diagnostics.find((d) => d.code === 'file-not-found' && !d.span);
+  if (missing) throw new UserError(missing.message, 1);
+  const failed = hasErrors(result.diagnostics);
+  if (!result.net || !result.ir || !result.analysis || (failed && !options.keepErrors)) {
+    const noNet = !failed && result.nets.length === 0;
+    throw new UserError(
+      noNet ? `'${file}' defines no net${options.purpose ? ` ${options.purpose}` : ''}` : '',
+      1,
+      result.diagnostics,
+    );
+  }
+  return result as CompiledNet;
 }

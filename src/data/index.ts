@@ -2,6 +2,7 @@ export * from './colormap.js';
 export * from './files.js';
 export * from './image.js';
 export * from './labels.js';
+export * from './overlay.js';
 export * from './png.js';
 export * from './preprocess.js';
 export * from './random.js';

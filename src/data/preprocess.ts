@@ -10,6 +10,11 @@ import type { RgbImage } from './image.js';
 /** The part of a net's input declaration that says how to feed it. */
 export type Preprocessing = Pick<ResolvedInput, 'mean' | 'order'>;
 
+/** The preprocessing an input declaration (a net's, or a model's `fcn.json` input) asks for, and nothing else. */
+export function preprocessingOf(input: Preprocessing): Preprocessing {
+  return { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
+}
+
 /**
  * Converts an RGB image to the net's input: channels reordered to `order` first, then the
  * mean (given in the net's channel order, as Caffe's BGR means are) subtracted per channel.

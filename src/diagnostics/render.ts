@@ -66,6 +66,9 @@ export function renderDiagnostics(ds: readonly Diagnostic[], options: RenderOpti
   return parts.join('\n\n');
 }
 
+/** The `--json` form of a diagnostic (what `diagnosticToJson` returns). */
+export type DiagnosticJson = ReturnType<typeof diagnosticToJson>;
+
 /** The `--json` form of a diagnostic: `{file, line, column, endLine, endColumn, severity, code, message}`. */
 export function diagnosticToJson(d: Diagnostic) {
   const s = d.span;

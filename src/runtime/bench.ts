@@ -1,12 +1,16 @@
 /**
  * Timing a model: the median forward pass and (optionally) the median training step over
- * several runs after a warm-up, on random data. Shared by `fcn bench` and bench/ scripts.
+ * several runs after a warm-up, on random data; `benchNet` is `fcn bench`. Shared by bench/ scripts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
+import { UserError } from '../diagnostics/index.js';
 import type { ModelInfo } from './info.js';
+import { loadModel } from './model-io.js';
+import { analyzeNet, emitNet } from './net.js';
 import { Trainer } from './train-step.js';
-import { wasmHeapBytes } from './wasm-heap.js';
+import { WasmHeapError, wasmHeapBytes } from './wasm-heap.js';
+import { isDirectory } from '../util/output.js';
 
 export interface BenchOptions {
   input: Pair;
@@ -97,4 +101,71 @@ function randomLabels(
   }
   tf.dispose(list);
   return labels;
+}
+
+/** What `fcn bench --json` prints: the times, the throughput from the compiler's FLOP count, and where it ran. */
+export interface BenchResult {
+  net: string;
+  forward_ms: number;
+  train_step_ms?: number;
+  backend: string;
+  input: Pair;
+  /** GFLOP/s of the forward pass; null when the net's FLOPs are unknown (a model whose .fcn file moved). */
+  gflops: number | null;
+  flops: number | null;
+  runs: number;
+  heap_mb: number | null;
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Times a .fcn net (compiled and initialised here) or a model directory at `input`, on the
+ * backend already chosen (`backend` names it in the result). Running out of the wasm heap is
+ * a UserError that suggests a smaller input.
+ */
+export async function benchNet(
+  target: string,
+  options: BenchOptions & { net?: string; backend: string },
+): Promise<BenchResult> {
+  const { input } = options;
+  const runs = options.runs ?? 3;
+  let flops: number | null = null;
+  let emitted: { model: tf.LayersModel; info: ModelInfo };
+  if (isDirectory(target)) {
+    emitted = await loadModel(target);
+    try {
+      flops = analyzeNet(emitted.info.source, { net: emitted.info.net, input }).analysis.cost.total.flops;
+    } catch {
+      flops = null; // the source moved or changed: time anyway, without GFLOP/s
+    }
+  } else {
+    const net = emitNet(target, { input, ...(options.net ? { net: options.net } : {}) });
+    flops = net.analysis.cost.total.flops;
+    emitted = net;
+  }
+  try {
+    const times = await benchModel(emitted.model, emitted.info, {
+      input,
+      runs,
+      ...(options.train ? { train: true } : {}),
+    });
+    const gflops = flops === null ? null : flops / 1e9 / (times.forward_ms / 1000);
+    return {
+      net: emitted.info.net,
+      forward_ms: round(times.forward_ms),
+      ...(times.train_step_ms !== undefined ? { train_step_ms: round(times.train_step_ms) } : {}),
+      backend: options.backend,
+      input,
+      gflops: gflops === null ? null : round(gflops),
+      flops,
+      runs,
+      heap_mb: times.heap_mb ?? null,
+    };
+  } catch (e) {
+    if (!(e instanceof WasmHeapError)) throw e;
+    throw new UserError(`${e.message}; try a smaller --input, or a backend without the 4 GB limit`, 1);
+  } finally {
+    emitted.model.dispose();
+  }
 }

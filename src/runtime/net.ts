@@ -3,12 +3,10 @@
  * into a UserError carrying the diagnostics, then the emitter with the analysis's crop offsets.
  * Shared by `fcn compile`, `fcn bench`, training and the benchmark scripts.
  */
-import { existsSync } from 'node:fs';
 import type { Analysis } from '../compiler/analysis/index.js';
-import { compileFile } from '../compiler/compile.js';
+import { compileOrThrow } from '../compiler/compile.js';
 import type { IRGraph } from '../compiler/ir/types.js';
 import type { Pair } from '../compiler/layers/types.js';
-import { hasErrors, UserError } from '../diagnostics/index.js';
 import { emitModel, type EmittedModel } from './emit.js';
 
 export interface NetOptions {
@@ -20,20 +18,10 @@ export interface NetOptions {
 
 /** Compiles a .fcn file to its IR and analysis; errors become a UserError with their diagnostics. */
 export function analyzeNet(file: string, options: NetOptions = {}): { ir: IRGraph; analysis: Analysis } {
-  if (!existsSync(file)) throw new UserError(`cannot read '${file}': no such file`, 1);
-  const result = compileFile(file, {
+  return compileOrThrow(file, {
     ...(options.net ? { net: options.net } : {}),
     ...(options.input ? { input: options.input } : {}),
   });
-  if (hasErrors(result.diagnostics) || !result.ir || !result.analysis) {
-    const why = result.ir
-      ? ''
-      : result.nets.length === 0 && !hasErrors(result.diagnostics)
-        ? `'${file}' defines no net`
-        : '';
-    throw new UserError(why, 1, result.diagnostics);
-  }
-  return { ir: result.ir, analysis: result.analysis };
 }
 
 /** Compiles and emits a .fcn file's net, initialised with `seed`. */

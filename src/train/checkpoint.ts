@@ -17,6 +17,7 @@ import { UserError } from '../diagnostics/index.js';
 import { loadModel, writeModelFiles, type ModelInfo, type TrainerState } from '../runtime/index.js';
 import { currentVersion, writeDirAtomic, type OutputKind } from '../util/index.js';
 import type { TrainSettings } from './settings.js';
+import { workerCount } from './workers.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 const STATE_JSON = 'state.json';
@@ -161,4 +162,18 @@ export async function loadCheckpoint(run: string): Promise<Checkpoint> {
   }
   const { optimizer: _layout, format: _f, version: _v, imagesSeen: _seen, ...state } = json as StateJson;
   return { state, model, info, optimizer: { iteration: json.iteration, history } };
+}
+
+/**
+ * The backend a resumed run needs when none is named: a run trained by several workers
+ * continues on wasm (workers run only there and on cpu), wherever a faster backend is the
+ * default; undefined to let the default (or FCN_BACKEND) choose.
+ */
+export async function backendToResume(run: string): Promise<string | undefined> {
+  if (process.env['FCN_BACKEND']) return undefined;
+  try {
+    return workerCount((await readCheckpointState(run)).settings) > 1 ? 'wasm' : undefined;
+  } catch {
+    return undefined; // prepareResume reports what is wrong with the run
+  }
 }

@@ -5,6 +5,7 @@
  * all score through here, so they agree to the pixel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { preprocessingOf } from '../data/preprocess.js';
 import type { VocDataset, Sample } from '../data/index.js';
 import { Confusion, computeMetrics, type EvalResult } from '../eval/index.js';
 import { NetSizes, scoreOutput, type ModelInfo } from '../runtime/index.js';
@@ -52,7 +53,7 @@ export async function evaluateModel(
 ): Promise<EvalResult> {
   const input = imageInput(info);
   const sizes = NetSizes.fromModel(info);
-  const preprocess = { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
+  const preprocess = preprocessingOf(input);
   const confusion = new Confusion(info.classes);
   let done = 0;
   let group: Sample[] = [];

@@ -10,3 +10,4 @@ export * from './schedule.js';
 export * from './settings.js';
 export * from './workers.js';
 export * from './report/index.js';
+export * from './score-run.js';

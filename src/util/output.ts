@@ -29,6 +29,15 @@ export interface OutputKind {
 /** What is at a path: nothing, a file (or anything not a directory), an empty directory, or a non-empty one. */
 export type Existing = 'none' | 'file' | 'empty' | 'dir';
 
+/** Whether `path` is a directory (following symbolic links); false when nothing is there or it cannot be read. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Looks at what is at `path` (following symbolic links). */
 export function existing(path: string): Existing {
   let isDir: boolean;

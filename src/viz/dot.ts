@@ -3,17 +3,12 @@
  * the edges, crops with their inferred offsets, a crop's reference dashed, and a legend.
  * `dot -Tsvg net.dot > net.svg` renders it.
  */
-import { cropChipText, isCompactType, shapeText } from './draw.js';
+import { cropChipText, escapeXml as html, isCompactType, shapeText } from './draw.js';
 import type { VizModel, VizNode } from './model.js';
 
 /** A DOT string literal. */
 function quote(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** Text for an HTML-like label. */
-function html(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function nodeLine(model: VizModel, n: VizNode): string {

@@ -21,13 +21,13 @@ export function formatAffine(m: VizAffine, x = 'x'): string {
 }
 
 /** A pair as `5` when both axes agree, else `5×7` (h×w). */
-export function formatPair(p: VizPair | null, sep = '×'): string {
+export function formatAxes(p: VizPair | null, sep = '×'): string {
   if (!p) return '–';
   return p[0] === p[1] ? formatNumber(p[0]) : `${formatNumber(p[0])}${sep}${formatNumber(p[1])}`;
 }
 
 /** Counts for people: `14,904`, `134.3 M`, `363.0 G`. */
-export function formatCount(v: number | null): string {
+export function formatCountShort(v: number | null): string {
   if (v === null) return '–';
   const units: Array<[number, string]> = [
     [1e12, 'T'],

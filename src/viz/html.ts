@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { arrowMarker, escapeXml } from './draw.js';
-import { formatCount } from './format.js';
+import { formatCountShort } from './format.js';
 import type { VizModel } from './model.js';
 import { clientScript, pageCss } from './page/index.js';
 
@@ -74,8 +74,8 @@ export function renderHtml(model: VizModel, scripts: PageScripts = pageScripts()
   const input = model.inputs.find((i) => i.name === model.reference) ?? model.inputs[0];
   const stats = [
     input ? `<li><b>${input.shape.map((v) => v ?? '?').join('×')}</b> input</li>` : '',
-    `<li><b>${formatCount(model.totals.params)}</b> params</li>`,
-    model.totals.flops === null ? '' : `<li><b>${formatCount(model.totals.flops)}</b> FLOPs</li>`,
+    `<li><b>${formatCountShort(model.totals.params)}</b> params</li>`,
+    model.totals.flops === null ? '' : `<li><b>${formatCountShort(model.totals.flops)}</b> FLOPs</li>`,
     `<li><b>${model.nodes.filter((n) => n.type !== 'input').length}</b> layers</li>`,
     `<li><b>${model.crops.length}</b> crop${model.crops.length === 1 ? '' : 's'}</li>`,
   ].join('');

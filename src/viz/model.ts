@@ -5,8 +5,10 @@
  * is derived from the model alone (colours, ladder, shift contributions).
  */
 
-/** A per-axis pair, always [h, w]. */
-export type VizPair = [number, number];
+import type { Pair } from '../compiler/layers/types.js';
+
+/** A per-axis pair, always [h, w]: the compiler's `Pair`. */
+export type VizPair = Pair;
 
 /** A blob shape [C, H, W]; H and W are null when no input size is known. */
 export type VizShape = [number | null, number | null, number | null];

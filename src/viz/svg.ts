@@ -14,7 +14,7 @@ import {
   layoutGraph,
   type TextRole,
 } from './draw.js';
-import { formatCount } from './format.js';
+import { formatCountShort } from './format.js';
 import type { VizModel } from './model.js';
 
 /** Width of a text in a sans-serif font, from per-character widths in ems (on the wide side). */
@@ -65,8 +65,8 @@ export function renderSvg(model: VizModel): string {
   const input = model.inputs.find((i) => i.name === model.reference);
   const facts = [
     input ? `input ${input.shape.map((v) => v ?? '?').join('×')}` : '',
-    `${formatCount(model.totals.params)} params`,
-    model.totals.flops === null ? '' : `${formatCount(model.totals.flops)} FLOPs`,
+    `${formatCountShort(model.totals.params)} params`,
+    model.totals.flops === null ? '' : `${formatCountShort(model.totals.flops)} FLOPs`,
   ]
     .filter(Boolean)
     .join(' · ');

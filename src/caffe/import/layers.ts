@@ -6,6 +6,7 @@
  * never dropped.
  */
 import type { Fields } from '../prototxt/read.js';
+import type { Pair } from '../../compiler/layers/types.js';
 import type { CaffeLayer } from '../net/types.js';
 import { numberText, pairText, type Prop } from './items.js';
 
@@ -19,8 +20,6 @@ export interface Mapped {
 
 /** Collects the reasons a layer cannot be expressed. */
 export type Problems = string[];
-
-type Pair = [number, number];
 
 /** Caffe's per-axis parameter: `kernel_size: 3` (or two values), or `kernel_h`/`kernel_w`. */
 function axes(

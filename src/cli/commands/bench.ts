@@ -6,8 +6,6 @@
  * heap_mb is the wasm heap's high-water mark (null on other backends), the memory a run needs.
  */
 import type { Command } from 'commander';
-import { statSync } from 'node:fs';
-import { UserError } from '../../diagnostics/index.js';
 import { parseInteger, parseSize } from '../errors.js';
 
 interface BenchCliOptions {
@@ -19,14 +17,6 @@ interface BenchCliOptions {
   net?: string;
   verbose?: boolean;
 }
-
-const isDir = (path: string): boolean => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-};
 
 /** Registers `fcn bench`. */
 export function register(program: Command): void {
@@ -47,56 +37,25 @@ export function register(program: Command): void {
       const runtime = await import('../../runtime/index.js');
       const report = await runtime.selectBackend(options.backend);
       if (options.verbose) process.stderr.write(runtime.backendSummary(report) + '\n');
-      let flops: number | null = null;
-      let emitted: { model: import('@tensorflow/tfjs').LayersModel; info: import('../../runtime/index.js').ModelInfo };
-      if (isDir(target)) {
-        emitted = await runtime.loadModel(target);
-        try {
-          flops = runtime.analyzeNet(emitted.info.source, { net: emitted.info.net, input }).analysis.cost.total.flops;
-        } catch {
-          flops = null; // the source moved or changed: time anyway, without GFLOP/s
-        }
-      } else {
-        const net = runtime.emitNet(target, { input, ...(options.net ? { net: options.net } : {}) });
-        flops = net.analysis.cost.total.flops;
-        emitted = net;
-      }
-      let times: import('../../runtime/index.js').BenchTimes;
-      try {
-        times = await runtime.benchModel(emitted.model, emitted.info, {
-          input,
-          runs,
-          ...(options.train ? { train: true } : {}),
-        });
-      } catch (e) {
-        if (!(e instanceof runtime.WasmHeapError)) throw e;
-        throw new UserError(`${e.message}; try a smaller --input, or a backend without the 4 GB limit`, 1);
-      }
-      const gflops = flops === null ? null : flops / 1e9 / (times.forward_ms / 1000);
-      const result = {
-        net: emitted.info.net,
-        forward_ms: round(times.forward_ms),
-        ...(times.train_step_ms !== undefined ? { train_step_ms: round(times.train_step_ms) } : {}),
-        backend: report.chosen,
+      const result = await runtime.benchNet(target, {
         input,
-        gflops: gflops === null ? null : round(gflops),
-        flops,
         runs,
-        heap_mb: times.heap_mb ?? null,
-      };
+        backend: report.chosen,
+        ...(options.train ? { train: true } : {}),
+        ...(options.net ? { net: options.net } : {}),
+      });
       if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
       else {
         const size = `${input[0]}×${input[1]}`;
         process.stdout.write(
           `${result.net} at ${size} on ${report.chosen} (median of ${runs} after a warm-up)\n` +
             `  forward     ${result.forward_ms.toFixed(1)} ms` +
-            (flops === null ? '\n' : `  ${result.gflops!.toFixed(2)} GFLOP/s  (${(flops / 1e9).toFixed(2)} GFLOP)\n`) +
+            (result.flops === null
+              ? '\n'
+              : `  ${result.gflops!.toFixed(2)} GFLOP/s  (${(result.flops / 1e9).toFixed(2)} GFLOP)\n`) +
             (result.train_step_ms !== undefined ? `  train step  ${result.train_step_ms.toFixed(1)} ms\n` : '') +
             (result.heap_mb !== null ? `  wasm heap   ${result.heap_mb} MB (high-water mark)\n` : ''),
         );
       }
-      emitted.model.dispose();
     });
 }
-
-const round = (x: number): number => Math.round(x * 100) / 100;

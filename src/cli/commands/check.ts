@@ -5,20 +5,13 @@
  * an error. It loads only the compiler, never TensorFlow.js, so it answers fast.
  */
 import type { Command } from 'commander';
-import { checkFiles, type CheckResult } from '../../compiler/check.js';
-import { diagnosticToJson, renderDiagnostics } from '../../diagnostics/index.js';
+import { checkedToJson, checkFiles } from '../../compiler/check.js';
+import { renderDiagnostics } from '../../diagnostics/index.js';
+import { action } from '../action.js';
 
 interface CheckOptions {
   json?: boolean;
   net?: string;
-}
-
-export { checkFiles, type CheckResult };
-
-/** The `--json` form: `diagnosticToJson`, with the checked file named when the diagnostic has no place. */
-function toJson({ file, diagnostic }: CheckResult['diagnostics'][number]) {
-  const json = diagnosticToJson(diagnostic);
-  return json.file === null ? { ...json, file } : json;
 }
 
 export function register(program: Command): void {
@@ -28,22 +21,24 @@ export function register(program: Command): void {
     .argument('<files...>', '.fcn files to check')
     .option('--json', 'print the diagnostics as a JSON array')
     .option('--net <name>', 'check only this net of each file (default: all of them)')
-    .action((files: string[], options: CheckOptions) => {
-      const { diagnostics, dropped, nets } = checkFiles(files, options);
-      const errors = diagnostics.some((d) => d.diagnostic.severity === 'error');
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(diagnostics.map(toJson), null, 2)}\n`);
-      } else {
-        const list = diagnostics.map((d) => d.diagnostic);
-        if (list.length) process.stderr.write(`${renderDiagnostics(list, { color: process.stderr.isTTY }, dropped)}\n`);
-        if (!errors) {
-          for (const [file, names] of nets) {
-            process.stdout.write(
-              `${file}: ok${names.length ? ` (${names.length === 1 ? 'net' : 'nets'} ${names.join(', ')})` : ''}\n`,
-            );
+    .action(
+      action((files: string[], options: CheckOptions) => {
+        const { diagnostics, dropped, nets, failed } = checkFiles(files, options);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(diagnostics.map(checkedToJson), null, 2)}\n`);
+        } else {
+          const list = diagnostics.map((d) => d.diagnostic);
+          if (list.length)
+            process.stderr.write(`${renderDiagnostics(list, { color: process.stderr.isTTY }, dropped)}\n`);
+          if (!failed) {
+            for (const [file, names] of nets) {
+              process.stdout.write(
+                `${file}: ok${names.length ? ` (${names.length === 1 ? 'net' : 'nets'} ${names.join(', ')})` : ''}\n`,
+              );
+            }
           }
         }
-      }
-      process.exitCode = errors ? 1 : 0;
-    });
+        return failed ? 1 : 0;
+      }),
+    );
 }

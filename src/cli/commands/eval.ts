@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../diagnostics/index.js';
 import { parseInteger } from '../errors.js';
-import { startProgress } from '../progress.js';
+import { startProgress, startReportedProgress } from '../progress.js';
 import type { EvalResult } from '../../eval/index.js';
 
 interface EvalFlags {
@@ -88,36 +88,18 @@ async function evaluateModel(model: string, flags: EvalFlags): Promise<Scored> {
     throw new UserError('give a model directory or --pred/--gt files, not both', 2);
   if (flags.data === undefined)
     throw new UserError(`fcn eval ${model} needs --data DIR (a dataset in the VOC layout) to score the model on`, 2);
-  const { selectBackend, loadModel, readModelInfo } = await import('../../runtime/index.js');
-  const { classNamesFor, evaluateModel: score, openSplit, resolveModelDir } = await import('../../train/index.js');
-  const { dir, note } = resolveModelDir(model);
-  if (note) process.stderr.write(`fcn eval: ${note}\n`);
+  const { selectBackend } = await import('../../runtime/index.js');
+  const { scoreRun } = await import('../../train/index.js');
   const report = await selectBackend(flags.backend);
   const { pickEngine } = await import('../../runtime/engine-choice.js');
-  const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
   // tfjs unless named: fcn eval agrees to the pixel with the validation fcn train and fcn demo report.
-  const engineName = flags.engine === undefined ? 'tfjs' : await pickEngine(flags.engine, report.chosen, true);
-  const info = await readModelInfo(dir);
-  const engine = engineName === 'onnx' ? await OnnxEngine.open(dir, info) : undefined;
-  const loaded = engine ? undefined : await loadModel(dir);
-  const dataset = await openSplit(flags.data, flags.split, info.classes);
-  const progress = await startProgress(dataset.length, 'images');
-  try {
-    const labeler = engine
-      ? (samples: readonly { image: Float32Array; height: number; width: number; channels: number }[]) => {
-          const { height, width, channels } = samples[0]!;
-          const images = new Float32Array(samples.length * height * width * channels);
-          samples.forEach((s, i) => images.set(s.image, i * s.image.length));
-          return engine.labels(images, samples.length, height, width, channels);
-        }
-      : undefined;
-    const result = await score(loaded?.model, info, dataset, (done) => progress.update(done), labeler);
-    return { result, names: await classNamesFor(flags.data, info.classes) };
-  } finally {
-    progress.stop();
-    loaded?.model.dispose();
-    await engine?.release();
-  }
+  const engine = flags.engine === undefined ? 'tfjs' : await pickEngine(flags.engine, report.chosen, true);
+  const progress = await startReportedProgress('images');
+  const scored = await scoreRun(model, flags.data, flags.split, { onImage: progress.report, engine }).finally(
+    progress.stop,
+  );
+  if (scored.note) process.stderr.write(`fcn eval: ${scored.note}\n`);
+  return scored;
 }
 
 /** Prints the scores: JSON on stdout with --json, otherwise a table. */

@@ -47,49 +47,19 @@ export function register(program: Command): void {
     });
 }
 
-/** The work of import-weights and transplant: open the source, apply, report. */
+/** The work of import-weights and transplant (src/caffe/weights/transfer.ts), then its report. */
 export async function runWeights(
   source: string,
   net: string,
   output: string,
   options: { mode: 'import' | 'transplant'; seed: number; json?: boolean | undefined; netName?: string | undefined },
 ): Promise<void> {
-  const { checkModelOutput } = await import('../../caffe/output-guard.js');
-  checkModelOutput(output);
-  const { selectBackend } = await import('../../runtime/index.js');
-  const tf = await import('@tensorflow/tfjs');
-  // Production mode: no debug checks, and no banner urging a faster backend on stderr.
-  tf.enableProdMode();
-  // Nothing is computed: the cpu backend's zero tensors are never touched, so they cost no memory.
-  await selectBackend('cpu');
-  const { caffemodelSource } = await import('../../caffe/weights/caffemodel-source.js');
-  const { modelDirSource } = await import('../../caffe/weights/model-dir-source.js');
-  const { applyWeights } = await import('../../caffe/weights/apply.js');
+  const { transferWeights } = await import('../../caffe/weights/transfer.js');
   const { reportJson, reportText } = await import('../../caffe/weights/report.js');
-  const { statSync } = await import('node:fs');
-  const isDir = (() => {
-    try {
-      return statSync(source).isDirectory();
-    } catch {
-      return false;
-    }
-  })();
-  const { npzSource } = await import('../../caffe/weights/npz-source.js');
-  const params = isDir
-    ? modelDirSource(source)
-    : source.toLowerCase().endsWith('.npz')
-      ? npzSource(source)
-      : caffemodelSource(source);
-  try {
-    const result = await applyWeights(params, {
-      net,
-      output,
-      mode: options.mode,
-      seed: options.seed,
-      ...(options.netName ? { netName: options.netName } : {}),
-    });
-    process.stdout.write(options.json ? reportJson(result, source, output) : reportText(result, source, output));
-  } finally {
-    params.close();
-  }
+  const result = await transferWeights(source, net, output, {
+    mode: options.mode,
+    seed: options.seed,
+    ...(options.netName ? { netName: options.netName } : {}),
+  });
+  process.stdout.write(options.json ? reportJson(result, source, output) : reportText(result, source, output));
 }

@@ -6,16 +6,15 @@
  * writes the raw score map [C, H, W] float32.
  * Outputs: with one input, -o is the label PNG (default `<stem>.label.png`); with several,
  * -o is a directory (default `.`) holding `<stem>.label.png` for each.
- * `--tile [SIZE]` runs each input in overlapping tiles (src/runtime/tile.ts), so any size the
+ * `--tile [SIZE]` runs each input in overlapping tiles (src/runtime/segment.ts), so any size the
  * net can be tiled over runs in bounded memory. Without it, a size the net does not take is
  * refused up front with the compiler's diagnostic.
  */
 import type { Command } from 'commander';
-import type { Pair } from '../../compiler/layers/types.js';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../../diagnostics/index.js';
-import { isOutOfMemory, parseInteger, writing } from '../errors.js';
-import { startProgress } from '../progress.js';
+import { parseInteger, writing } from '../errors.js';
+import { startReportedProgress } from '../progress.js';
 
 interface PredictOptions {
   output?: string;
@@ -31,80 +30,6 @@ const stem = (file: string): string => basename(file, extname(file));
 
 /** Tile side when --tile has no value: a size the paper's nets were run at, which tiny-fcn8s-padded takes too. */
 const DEFAULT_TILE = 500;
-
-type Runtime = typeof import('../../runtime/index.js');
-type Model = Awaited<ReturnType<Runtime['loadModel']>>['model'];
-type Info = import('../../runtime/index.js').ModelInfo;
-type Sizes = import('../../runtime/index.js').NetSizes | undefined;
-type NetArray = import('../../runtime/index.js').NetArray;
-type Prediction = import('../../runtime/index.js').Prediction;
-
-/** Whether tiles can cover an image of `size`: it is at least as large as the smallest size the net takes. */
-const tileable = (sizes: Sizes, size: Pair): boolean =>
-  !!sizes && [0, 1].every((a) => sizes.largestAtMost(a as 0 | 1, size[a]!) !== null);
-
-/** The whole input through the net at once, after checking that the net takes its size. */
-function segment(runtime: Runtime, model: Model, info: Info, sizes: Sizes, input: NetArray, file: string): Prediction {
-  const size: Pair = [input.height, input.width];
-  sizes?.check(size, file, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
-  try {
-    const tensor = runtime.toTensor(input);
-    try {
-      return runtime.predict(model, info, tensor);
-    } finally {
-      tensor.dispose();
-    }
-  } catch (e) {
-    throw isOutOfMemory(e)
-      ? outOfMemory(runtime, `${info.net} on ${file} (${size[0]}x${size[1]})`, size, sizes, false)
-      : e;
-  }
-}
-
-/** The input through the net in tiles (src/runtime/tile.ts), with a progress bar over them. */
-async function segmentTiled(
-  runtime: Runtime,
-  model: Model | import('../../runtime/index.js').TileRunner,
-  info: Info,
-  sizes: Sizes,
-  input: NetArray,
-  file: string,
-  tile: number,
-  verbose: boolean,
-): Promise<Prediction> {
-  if (!sizes)
-    throw new UserError(
-      `--tile needs the net's definition: the model's fcn.json predates carrying it and ${info.source} is not there; compile the model again`,
-    );
-  const size: Pair = [input.height, input.width];
-  const plan = runtime.planTiles(sizes.tileGeometry(runtime.scoreOutput(info)), size, tile);
-  if (!plan) {
-    // Either the image is smaller than any size the net takes (which the check explains), or the tile is.
-    if (!tileable(sizes, size)) sizes.check(size, file, { hint: 'resize it' });
-    const smallest = sizes.nearest([1, 1])!;
-    throw new UserError(
-      `--tile ${tile} is smaller than any tile net ${info.net} takes (the smallest is ${smallest[0]}x${smallest[1]})`,
-      2,
-    );
-  }
-  const count = plan.rows.starts.length * plan.cols.starts.length;
-  const [th, tw] = [plan.rows.size, plan.cols.size];
-  if (verbose)
-    process.stderr.write(
-      `${file}: ${plan.rows.starts.length}x${plan.cols.starts.length} tiles of ${th}x${tw}, ` +
-        `margin ${plan.margin}${plan.exact ? '' : ' (overlap short of 2x the margin or off the grid: a border effect may show)'}\n`,
-    );
-  const progress = await startProgress(count, 'tiles');
-  try {
-    return await runtime.predictTiled(model, info, input, plan, (done) => progress.update(done));
-  } catch (e) {
-    throw isOutOfMemory(e)
-      ? outOfMemory(runtime, `${info.net} on ${file} in ${th}x${tw} tiles`, [th, tw], sizes, true)
-      : e;
-  } finally {
-    progress.stop();
-  }
-}
 
 /** Registers `fcn predict`. */
 export function register(program: Command): void {
@@ -137,20 +62,28 @@ export function register(program: Command): void {
       const runtime = await import('../../runtime/index.js');
       const data = await import('../../data/index.js');
       const { engine, model, info } = await openEngine(runtime, modelDir, options);
-      const sizes = runtime.NetSizes.fromModel(info);
       const single = inputs.length === 1;
       const outDir = single ? undefined : (options.output ?? '.');
       for (const file of inputs) {
         const isNpy = extname(file).toLowerCase() === '.npy';
         const image = isNpy ? undefined : await data.readImage(file);
-        const input = image ? runtime.imageToArray(image, info) : await npyInput(runtime, file, info);
-        const run = engine ? (a: NetArray) => engine.predict(a) : model!;
-        const result =
-          tile !== undefined
-            ? await segmentTiled(runtime, run, info, sizes, input, file, tile, options.verbose ?? false)
-            : engine
-              ? await segmentOnnx(engine, sizes, input, file)
-              : segment(runtime, model!, info, sizes, input, file);
+        if (options.overlay && !image) throw new UserError(`${file}: --overlay needs an image, not a .npy array`, 2);
+        const input = image ? runtime.imageToArray(image, info) : await runtime.readNpyInput(file, info);
+        const bar = await startReportedProgress('tiles');
+        const result = await runtime
+          .segment(engine ? (a) => engine.predict(a) : model!, info, input, {
+            name: file,
+            ...(tile === undefined ? {} : { tile }),
+            onPlan: (plan) => {
+              if (options.verbose)
+                process.stderr.write(
+                  `${file}: ${plan.rows.starts.length}x${plan.cols.starts.length} tiles of ${plan.rows.size}x${plan.cols.size}, ` +
+                    `margin ${plan.margin}${plan.exact ? '' : ' (overlap short of 2x the margin or off the grid: a border effect may show)'}\n`,
+                );
+            },
+            onTile: bar.report,
+          })
+          .finally(bar.stop);
         const labelFile = single
           ? (options.output ?? `${stem(file)}.label.png`)
           : join(outDir!, `${stem(file)}.label.png`);
@@ -161,12 +94,9 @@ export function register(program: Command): void {
           await writing(scores, () => runtime.writeNpy(scores, result.scores, result.shape));
           written.push(options.scores);
         }
-        if (options.overlay) {
-          if (!image) throw new UserError(`${file}: --overlay needs an image, not a .npy array`, 2);
+        if (image && options.overlay) {
           const overlayFile = labelFile.replace(/(\.label)?\.png$/i, '') + '.overlay.png';
-          await writing(overlayFile, () =>
-            data.writeImagePng(overlayFile, overlay(image, result.labels, data.vocColor)),
-          );
+          await writing(overlayFile, () => data.writeImagePng(overlayFile, data.overlayLabels(image, result.labels)));
           written.push(overlayFile);
         }
         process.stdout.write(`${file}: ${written.join(', ')}\n`);
@@ -176,6 +106,7 @@ export function register(program: Command): void {
     });
 }
 
+type Runtime = typeof import('../../runtime/index.js');
 type Engine = import('../../runtime/onnx-engine.js').OnnxEngine;
 
 /**
@@ -187,7 +118,7 @@ async function openEngine(
   runtime: Runtime,
   modelDir: string,
   options: PredictOptions,
-): Promise<{ engine?: Engine; model?: Model; info: Info }> {
+): Promise<{ engine?: Engine; model?: import('@tensorflow/tfjs').LayersModel; info: import('../../runtime/index.js').ModelInfo }> {
   const report = await runtime.selectBackend(options.backend);
   const { pickEngine } = await import('../../runtime/engine-choice.js');
   const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
@@ -204,61 +135,4 @@ async function openEngine(
   if (options.verbose) process.stderr.write(`engine: tfjs; ${runtime.backendSummary(report)}\n`);
   const { model, info } = await runtime.loadModel(modelDir);
   return { model, info };
-}
-
-/** The whole input through ONNX Runtime, after checking that the net takes its size. */
-async function segmentOnnx(engine: Engine, sizes: Sizes, input: NetArray, file: string): Promise<Prediction> {
-  const size: Pair = [input.height, input.width];
-  sizes?.check(size, file, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
-  return engine.predict(input);
-}
-
-const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;
-
-/**
- * Running out of memory as a user error: how much a forward pass holds at `size` (a whole
- * image, or a tile) by NetSizes.peakBytes, from the compiler's memory per blob, and on wasm
- * the largest size of that aspect that fits the heap: as an image size, or as a --tile size.
- */
-function outOfMemory(runtime: Runtime, running: string, size: Pair, sizes: Sizes, tiled: boolean): UserError {
-  const what = `out of memory running net ${running}`;
-  const instead = tiled ? 'use a smaller --tile' : 'resize the image, or use --tile';
-  if (!sizes) return new UserError(`${what}: ${instead}`);
-  const need = `a forward pass at ${size[0]}x${size[1]} needs about ${gb(sizes.peakBytes(size))}`;
-  if (!runtime.heapBackend()) return new UserError(`${what}: ${need}; ${instead}`);
-  // Headroom for the heap's fragmentation.
-  const budget = 0.9 * (runtime.WASM_HEAP_MAX - sizes.weightBytes());
-  const fits = sizes.largestFitting(size, budget);
-  const advice = !fits
-    ? instead
-    : tiled
-      ? `use --tile ${Math.min(...fits)} or less`
-      : `the largest size that fits is about ${fits[0]}x${fits[1]}: resize the image to it, or use --tile`;
-  return new UserError(`${what}: ${need}, the wasm heap holds at most ${gb(runtime.WASM_HEAP_MAX)}; ${advice}`);
-}
-
-async function npyInput(runtime: Runtime, file: string, info: Info): Promise<NetArray> {
-  const array = await runtime.readNpy(file);
-  return runtime.chwToArray(array.data, array.shape, info, file);
-}
-
-/** The image with each pixel's class colour blended in at half strength (void and background left as they are). */
-function overlay(
-  image: import('../../data/index.js').RgbImage,
-  labels: import('../../data/index.js').LabelMap,
-  color: (i: number) => [number, number, number],
-): import('../../data/index.js').RgbImage {
-  if (labels.width !== image.width || labels.height !== image.height) {
-    throw new UserError(
-      `the label map is ${labels.width}×${labels.height} but the image ${image.width}×${image.height}; --overlay needs the same size`,
-    );
-  }
-  const out = new Uint8Array(image.data);
-  for (let p = 0; p < labels.data.length; p++) {
-    const c = labels.data[p]!;
-    if (c === 0 || c === 255) continue;
-    const rgb = color(c);
-    for (let k = 0; k < 3; k++) out[3 * p + k] = Math.round((image.data[3 * p + k]! + rgb[k]!) / 2);
-  }
-  return { width: image.width, height: image.height, data: out };
 }

@@ -7,9 +7,10 @@
  * `--resume RUN` continues exactly there. Progress goes to stderr; the summary (or --json) to stdout.
  */
 import type { Command } from 'commander';
-import { constants } from 'node:os';
 import { UserError } from '../../diagnostics/index.js';
+import { action } from '../action.js';
 import { parseInteger, parseNumber, parseSize } from '../errors.js';
+import { stopExitCode, withStopSignals } from '../stop-signals.js';
 import type { LoopResult, LrPolicy, PreparedRun, SettingOverrides } from '../../train/index.js';
 import { LR_POLICIES } from '../../train/schedule.js';
 
@@ -133,66 +134,22 @@ async function prepare(
   });
 }
 
-/** The signals that stop a training cleanly: Ctrl-C, and SIGTERM (`docker stop`, a job scheduler). */
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
-/** The exit code of a run stopped by `signal`, as a shell reports a process it ended: 128 + its number (SIGINT 130, SIGTERM 143). */
-export function stopExitCode(signal: NodeJS.Signals = 'SIGINT'): number {
-  return 128 + constants.signals[signal];
-}
-
-/**
- * Runs `prepared` to its end or to Ctrl-C or SIGTERM. The first such signal asks the loop to
- * stop after the current step and checkpoint; a second one exits at once (checkpoints are
- * atomic, so the previous one stays whole). `signal` says which signal stopped it.
- */
-export async function trainWithSignals(
+/** Runs `prepared` to its end or to Ctrl-C or SIGTERM (stop-signals.ts), with a progress display. */
+async function trainInterruptibly(
   prepared: PreparedRun,
   backend: string,
-  quiet = false,
 ): Promise<LoopResult & { signal?: NodeJS.Signals }> {
   const { runTraining, startTrainProgress } = await import('../../train/index.js');
-  const controller = new AbortController();
-  const progress = await startTrainProgress(
-    prepared.state.settings.iters,
-    prepared.state.iteration,
-    quiet ? { write: () => {} } : {},
-  );
-  let stoppedBy: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      progress.stop();
-      process.stderr.write('\nfcn train: interrupted again; exiting without a new checkpoint\n');
-      process.exit(stopExitCode(signal));
-    }
-    stoppedBy = signal;
-    controller.abort();
-    progress.stop();
-    process.stderr.write(
-      `\nfcn train: ${signal === 'SIGINT' ? '' : `${signal}: `}stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)…\n`,
+  const progress = await startTrainProgress(prepared.state.settings.iters, prepared.state.iteration);
+  try {
+    const { value, stoppedBy } = await withStopSignals(
+      'fcn train',
+      (signal) => runTraining({ ...prepared, signal, events: progress, backend }),
+      () => progress.stop(),
     );
-  };
-  for (const s of STOP_SIGNALS) process.on(s, onSignal);
-  try {
-    const result = await runTraining({ ...prepared, signal: controller.signal, events: progress, backend });
-    return { ...result, ...(stoppedBy ? { signal: stoppedBy } : {}) };
+    return { ...value, ...(stoppedBy ? { signal: stoppedBy } : {}) };
   } finally {
-    for (const s of STOP_SIGNALS) process.off(s, onSignal);
     progress.stop();
-  }
-}
-
-/**
- * The backend a resumed run needs when none is named: a run trained by several workers
- * continues on wasm (workers run only there and on cpu), wherever a faster backend is the default.
- */
-async function resumeBackend(run: string | undefined): Promise<string | undefined> {
-  if (run === undefined || process.env['FCN_BACKEND']) return undefined;
-  const { readCheckpointState, workerCount } = await import('../../train/index.js');
-  try {
-    return workerCount((await readCheckpointState(run)).settings) > 1 ? 'wasm' : undefined;
-  } catch {
-    return undefined; // prepareResume reports what is wrong with the run
   }
 }
 
@@ -229,60 +186,62 @@ export function register(program: Command): void {
     .option('--skip-bad', 'leave out images whose image or label file is bad (all are checked before step 1)')
     .option('--resume <run>', 'continue an interrupted run exactly where it stopped')
     .option('--json', 'print the run summary as JSON')
-    .action(async (source: string | undefined, flags: TrainFlags) => {
-      const { selectBackend } = await import('../../runtime/index.js');
-      const { describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
-        await import('../../train/index.js');
-      const backend = await selectBackend(flags.backend ?? (await resumeBackend(flags.resume)));
-      const { startReportedProgress } = await import('../progress.js');
-      let prepared: PreparedRun;
-      const bar = await startReportedProgress('images checked');
-      try {
-        prepared = await prepare(source, flags, bar.report).finally(bar.stop);
-      } catch (e) {
-        if (!(e instanceof RunFinished)) throw e;
-        process.stderr.write(`fcn train: ${e.message}\n`);
-        return;
-      }
-      if (prepared.warning) process.stderr.write(`fcn train: warning: ${prepared.warning}\n`);
-      const { run } = prepared;
-      const s = prepared.state.settings;
-      process.stderr.write(
-        `${flags.resume ? `resuming ${run} at iteration ${prepared.state.iteration}` : `training ${prepared.info.net} into ${run}`}: ` +
-          `${s.iters} iterations, batch ${s.batch}, ${describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}${describeWorkers(s)}\n`,
-      );
-      const result = await trainWithSignals(prepared, backend.chosen);
-      const paths = runPaths(run);
-      if (result.interrupted) {
+    .action(
+      action(async (source: string | undefined, flags: TrainFlags) => {
+        const { selectBackend } = await import('../../runtime/index.js');
+        const { backendToResume, describeSchedule, describeWorkers, formatDuration, runPaths, RunFinished } =
+          await import('../../train/index.js');
+        const resumeOn = flags.resume === undefined ? undefined : await backendToResume(flags.resume);
+        const backend = await selectBackend(flags.backend ?? resumeOn);
+        const { startReportedProgress } = await import('../progress.js');
+        let prepared: PreparedRun;
+        const bar = await startReportedProgress('images checked');
+        try {
+          prepared = await prepare(source, flags, bar.report).finally(bar.stop);
+        } catch (e) {
+          if (!(e instanceof RunFinished)) throw e;
+          process.stderr.write(`fcn train: ${e.message}\n`);
+          return;
+        }
+        if (prepared.warning) process.stderr.write(`fcn train: warning: ${prepared.warning}\n`);
+        const { run } = prepared;
+        const s = prepared.state.settings;
         process.stderr.write(
-          `fcn train: stopped at iteration ${result.state.iteration} of ${s.iters}; checkpoint written to ${paths.checkpoint}\n` +
-            `resume with: fcn train --resume ${run}\n`,
+          `${flags.resume ? `resuming ${run} at iteration ${prepared.state.iteration}` : `training ${prepared.info.net} into ${run}`}: ` +
+            `${s.iters} iterations, batch ${s.batch}, ${describeSchedule(s)}, momentum ${s.momentum}, weight decay ${s.weightDecay} on ${backend.chosen}${describeWorkers(s)}\n`,
         );
-        process.exitCode = stopExitCode(result.signal);
-        return;
-      }
-      if (flags.json) {
-        const { readFile } = await import('node:fs/promises');
-        process.stdout.write((await readFile(paths.summary, 'utf8')).trim() + '\n');
-        return;
-      }
-      const st = result.state;
-      const m = result.lastEval?.metrics;
-      const lines = [
-        `trained ${prepared.info.net} for ${st.iteration} iterations in ${formatDuration(st.elapsed)} (${((st.iteration * s.batch) / st.elapsed).toFixed(1)} images/s, ${backend.chosen})`,
-        ...(m && prepared.val
-          ? [`${prepared.val.split}: mean IU ${m.meanIU.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}`]
-          : []),
-        ...(st.best
-          ? [
-              `best ${s.valSplit} mean IU ${st.best.meanIU.toFixed(4)} at iteration ${st.best.iteration} (${paths.best})`,
-            ]
-          : []),
-        `model: ${paths.model}   log: ${paths.log}   summary: ${paths.summary}`,
-        ...(prepared.val
-          ? [`score it: fcn eval ${run} --data ${prepared.state.data} --split ${prepared.val.split}`]
-          : []),
-      ];
-      process.stdout.write(lines.join('\n') + '\n');
-    });
+        const result = await trainInterruptibly(prepared, backend.chosen);
+        const paths = runPaths(run);
+        if (result.interrupted) {
+          process.stderr.write(
+            `fcn train: stopped at iteration ${result.state.iteration} of ${s.iters}; checkpoint written to ${paths.checkpoint}\n` +
+              `resume with: fcn train --resume ${run}\n`,
+          );
+          return stopExitCode(result.signal);
+        }
+        if (flags.json) {
+          const { readFile } = await import('node:fs/promises');
+          process.stdout.write((await readFile(paths.summary, 'utf8')).trim() + '\n');
+          return;
+        }
+        const st = result.state;
+        const m = result.lastEval?.metrics;
+        const lines = [
+          `trained ${prepared.info.net} for ${st.iteration} iterations in ${formatDuration(st.elapsed)} (${((st.iteration * s.batch) / st.elapsed).toFixed(1)} images/s, ${backend.chosen})`,
+          ...(m && prepared.val
+            ? [`${prepared.val.split}: mean IU ${m.meanIU.toFixed(4)}, pixel accuracy ${m.pixelAccuracy.toFixed(4)}`]
+            : []),
+          ...(st.best
+            ? [
+                `best ${s.valSplit} mean IU ${st.best.meanIU.toFixed(4)} at iteration ${st.best.iteration} (${paths.best})`,
+              ]
+            : []),
+          `model: ${paths.model}   log: ${paths.log}   summary: ${paths.summary}`,
+          ...(prepared.val
+            ? [`score it: fcn eval ${run} --data ${prepared.state.data} --split ${prepared.val.split}`]
+            : []),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
 }

@@ -3,13 +3,15 @@
  * detects import cycles, and works out which definitions each file can see: its own, and
  * those of the files it imports directly.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, resolve } from 'node:path';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { DefinitionNode, DocumentNode, ImportNode } from '../../parser/ast.js';
 import { isComplete, parse } from '../../parser/parse.js';
 import { layerSchema } from '../layers/schema.js';
+import { nodeBuiltin } from '../../util/node-builtin.js';
+import { paths } from './paths.js';
 import type { Reporter } from './report.js';
+
+const { dirname, join, normalize, resolve } = paths;
 
 /** A net or block, with the file it belongs to (whose definitions its body sees). */
 export interface Definition {
@@ -39,19 +41,26 @@ export interface LoadedFile {
 /** Reads a file's text; undefined when it does not exist. Other failures throw. */
 export type ReadText = (absolutePath: string) => string | undefined;
 
-/** Reads from a map of in-memory files first (for tests), then from disk. */
-export function textReader(files: Record<string, string> = {}): ReadText {
+/**
+ * Reads from a map of in-memory files first, then from `fallback`: by default the disk under
+ * Node, and nothing in a browser (where every file, imports included, is in `files`).
+ */
+export function textReader(files: Record<string, string> = {}, fallback: ReadText = diskReader): ReadText {
   const memory = new Map(Object.entries(files).map(([p, t]) => [resolve(p), t]));
-  return (path) => {
-    if (memory.has(path)) return memory.get(path);
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-  };
+  return (path) => (memory.has(path) ? memory.get(path) : fallback(path));
+}
+
+/** Reads a file from disk under Node; undefined when it does not exist, and always in a browser. */
+function diskReader(path: string): string | undefined {
+  const fs = nodeBuiltin('node:fs');
+  if (!fs) return undefined;
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
 }
 
 export class Loader {
@@ -182,7 +191,7 @@ export class Loader {
 
 function suggestFile(path: string, from: ImportNode): { help?: string } {
   try {
-    const candidates = readdirSync(dirname(path)).filter((f) => f.endsWith('.fcn'));
+    const candidates = (nodeBuiltin('node:fs')?.readdirSync(dirname(path)) ?? []).filter((f) => f.endsWith('.fcn'));
     const base = path.slice(dirname(path).length + 1);
     const help = didYouMean(base, candidates);
     return help ? { help: help.replace(/'([^']*)'/, (_, f: string) => `'${join(dirname(from.path.value), f)}'`) } : {};

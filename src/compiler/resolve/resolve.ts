@@ -8,15 +8,17 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { Expander } from './expand.js';
-import { Loader, textReader, type Definition, type LoadedFile } from './loader.js';
+import { Loader, textReader, type Definition, type LoadedFile, type ReadText } from './loader.js';
 import { Reporter } from './report.js';
 import type { ResolvedNet } from './types.js';
 
 export interface ResolveOptions {
   /** The net to build; default: the last `net` of the root file. */
   net?: string;
-  /** In-memory files by path (tests); other paths are read from disk. */
+  /** In-memory files by path, read first. */
   files?: Record<string, string>;
+  /** Reads the other files by absolute path (default: the disk under Node, nothing in a browser). */
+  read?: ReadText;
   /** Most diagnostics reported (default 50). */
   cap?: number;
 }
@@ -34,7 +36,7 @@ export interface ResolveResult {
 /** Loads `path` with its imports and resolves one of its nets (`options.net`, default the last). */
 export function resolveFile(path: string, options: ResolveOptions = {}): ResolveResult {
   const r = new Reporter(options.cap);
-  const loader = new Loader(r, textReader(options.files));
+  const loader = new Loader(r, textReader(options.files, options.read));
   const root = loader.loadRoot(path);
   const nets = root ? netsOf(root) : [];
   let net: ResolvedNet | undefined;
@@ -62,7 +64,7 @@ export function resolveSource(text: string, fileName: string, options: ResolveOp
  */
 export function checkFile(path: string, options: ResolveOptions = {}): Omit<ResolveResult, 'net'> {
   const r = new Reporter(options.cap);
-  const loader = new Loader(r, textReader(options.files));
+  const loader = new Loader(r, textReader(options.files, options.read));
   const root = loader.loadRoot(path);
   const nets = root ? netsOf(root) : [];
   if (root && !loader.files.some((f) => f.incomplete)) {

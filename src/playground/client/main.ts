@@ -9,7 +9,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import type { Pair } from '../../compiler/layers/types.js';
-import { formatPair } from '../../viz/format.js';
+import { formatAxes } from '../../viz/format.js';
 import type { VizModel } from '../../viz/model.js';
 import { framePage, playgroundRound, type PlaygroundRound } from '../compile.js';
 import type { PlaygroundAssets } from '../assets.js';
@@ -46,7 +46,7 @@ function renderOffsets(model: VizModel, stale: boolean): void {
       name.textContent = c.name;
       const offset = document.createElement('span');
       offset.className = 'offset';
-      offset.textContent = c.offset ? formatPair(c.offset) : '?';
+      offset.textContent = c.offset ? formatAxes(c.offset) : '?';
       li.append(name, ` ${c.input} → size of ${c.reference}: offset `, offset);
       return li;
     }),

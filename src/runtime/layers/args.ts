@@ -3,15 +3,15 @@
  * constructor is also its `fromConfig`, so every check here also guards a loaded model.json.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Pair } from '../../compiler/layers/types.js';
+
+export type { Pair };
 
 /** The constructor argument of tf.layers.Layer (name, trainable, dtype, …). */
 export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
 /** A symbolic or concrete shape as tfjs-layers passes it: null for unknown dimensions. */
 export type Shape = Array<number | null>;
-
-/** A per-axis pair [h, w]. */
-export type Pair = [number, number];
 
 /** Checks an integer pair (a scalar expands to both axes); `min` is the smallest allowed value. */
 export function checkPair(layer: string, key: string, value: unknown, min: number): Pair {

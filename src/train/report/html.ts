@@ -9,7 +9,8 @@ import { escapeXml } from '../../viz/draw.js';
 import type { LogEntry } from '../log.js';
 import { formatDuration } from '../progress.js';
 import { trainingCurveSvg } from './curve.js';
-import { classColor, overlayLabels, pngDataUri } from './overlay.js';
+import { overlayLabels } from '../../data/overlay.js';
+import { classColor, pngDataUri } from './overlay.js';
 
 /** One val image with its truth and the model's prediction. */
 export interface ReportExample {

@@ -2,7 +2,7 @@
  * The panel of the selected blob (client side): its numbers with a one-line meaning each, the
  * .fcn source line that declares it (and the block instances that expanded it), and its neighbours.
  */
-import { formatCount, formatNumber, formatPair } from '../format.js';
+import { formatCountShort, formatNumber, formatAxes } from '../format.js';
 import type { VizNode, VizSource } from '../model.js';
 import type { App } from './app.js';
 import { blobLink, byId, h } from './dom.js';
@@ -48,21 +48,21 @@ export function renderBlobPanel(app: App): void {
       shapeLabel(n),
       app.model.inputSize ? 'channels × height × width' : 'C × H × W; --input HxW gives sizes',
     ),
-    fact('stride', 'stride', formatPair(n.stride), `${ref} pixels from one unit to the next`),
+    fact('stride', 'stride', formatAxes(n.stride), `${ref} pixels from one unit to the next`),
     fact(
       'rf',
       'receptive field',
       n.rf ? `${formatNumber(n.rf[0])} × ${formatNumber(n.rf[1])}` : '–',
       `the window of ${ref} one unit sees`,
     ),
-    fact('padding', 'effective padding', formatPair(n.padding), "how far unit 0's window starts before the image"),
-    fact('params', 'params', formatCount(n.params), 'learnable weights and biases'),
-    fact('flops', 'FLOPs', formatCount(n.flops), 'a multiply-add counts 2'),
+    fact('padding', 'effective padding', formatAxes(n.padding), "how far unit 0's window starts before the image"),
+    fact('params', 'params', formatCountShort(n.params), 'learnable weights and biases'),
+    fact('flops', 'FLOPs', formatCountShort(n.flops), 'a multiply-add counts 2'),
   ];
   if (n.crop !== undefined) {
     const c = app.model.crops[n.crop]!;
     facts.push(
-      fact('offset', 'crop offset', formatPair(c.offset, ', '), `where ${c.reference}'s pixel 0 lies in ${c.input}`),
+      fact('offset', 'crop offset', formatAxes(c.offset, ', '), `where ${c.reference}'s pixel 0 lies in ${c.input}`),
     );
   }
   const consumers = app.consumers.get(n.name) ?? [];
