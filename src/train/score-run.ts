@@ -33,7 +33,10 @@ export async function scoreRun(
 ): Promise<ScoredRun> {
   const { dir, note } = resolveModelDir(path);
   const info = await readModelInfo(dir);
-  const engine = options.engine === 'onnx' ? await (await import('../runtime/onnx-engine.js')).OnnxEngine.open(dir, info) : undefined;
+  const engine =
+    options.engine === 'onnx'
+      ? await (await import('../runtime/onnx-engine.js')).OnnxEngine.open(dir, info)
+      : undefined;
   const loaded = engine ? undefined : await loadModel(dir);
   try {
     const dataset = await openSplit(data, split, info.classes);

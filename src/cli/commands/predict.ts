@@ -118,7 +118,11 @@ async function openEngine(
   runtime: Runtime,
   modelDir: string,
   options: PredictOptions,
-): Promise<{ engine?: Engine; model?: import('@tensorflow/tfjs').LayersModel; info: import('../../runtime/index.js').ModelInfo }> {
+): Promise<{
+  engine?: Engine;
+  model?: import('@tensorflow/tfjs').LayersModel;
+  info: import('../../runtime/index.js').ModelInfo;
+}> {
   const report = await runtime.selectBackend(options.backend);
   const { pickEngine } = await import('../../runtime/engine-choice.js');
   const { OnnxEngine } = await import('../../runtime/onnx-engine.js');
