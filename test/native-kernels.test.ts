@@ -331,3 +331,29 @@ nativeTest('a weight’s reordered copy is cached across calls and dropped when 
   t.is(addon().cacheSizes().weights, before - (before > 0 ? 1 : 0));
   x.dispose();
 });
+
+nativeTest(
+  "LRN across channels and its gradient match the cpu backend (Caffe's sizes 3, 5, 7 and odd channels)",
+  async (t) => {
+    const rng = new Rng(10, 7);
+    // AlexNet's norm1 (size 5, alpha 1e-4, beta 0.75, k 1) scaled up so the normaliser matters,
+    // GoogLeNet's, a radius past the channel count, and k ≠ 1; odd shapes, batch 2.
+    const cases = [
+      { shape: [1, 9, 7, 20], r: 2, bias: 1, alpha: 0.2, beta: 0.75 },
+      { shape: [2, 5, 6, 13], r: 1, bias: 2, alpha: 0.5, beta: 0.5 },
+      { shape: [1, 4, 3, 3], r: 3, bias: 1, alpha: 1, beta: 0.75 },
+      { shape: [2, 3, 8, 1], r: 2, bias: 0.5, alpha: 0.1, beta: 1.5 },
+      { shape: [1, 6, 5, 64], r: 2, bias: 1, alpha: 1e-4 / 5, beta: 0.75 },
+    ];
+    for (const c of cases) {
+      const x = tf.mul(randn(c.shape, rng), 3) as tf.Tensor4D;
+      const f = (): tf.Tensor[] => {
+        const run = (a: tf.Tensor): tf.Tensor =>
+          tf.localResponseNormalization(a as tf.Tensor4D, c.r, c.bias, c.alpha, c.beta);
+        return [run(x), tf.grad((a: tf.Tensor) => tf.sum(tf.sin(run(a))))(x)];
+      };
+      await agree(t, `lrn ${JSON.stringify(c)}`, f);
+      x.dispose();
+    }
+  },
+);
