@@ -357,3 +357,37 @@ nativeTest(
     }
   },
 );
+
+nativeTest(
+  'BatchMatMul with transposes, batches and a broadcast batch, and its gradients, match the cpu backend',
+  async (t) => {
+    const rng = new Rng(10, 8);
+    // [a's shape, b's shape, transposeA, transposeB]: an fc layer (1×25088 · 25088×40 scaled down),
+    // every transpose pair, rank 3 and 4 batches, a batch of 1 on either side, odd sizes.
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[1, 301], [301, 40], false, false],
+      [[7, 5], [5, 3], false, false],
+      [[5, 7], [5, 3], true, false],
+      [[7, 5], [3, 5], false, true],
+      [[5, 7], [3, 5], true, true],
+      [[3, 4, 6], [3, 6, 2], false, false],
+      [[2, 3, 6, 4], [2, 3, 2, 6], true, true],
+      [[1, 4, 6], [5, 6, 3], false, false],
+      [[5, 4, 6], [6, 3], false, false],
+      [[2, 9, 1], [2, 1, 8], false, false],
+      [[2, 1, 4, 3], [1, 3, 3, 5], false, false], // a broadcast on both sides: the cpu kernel
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      const a = randn(sa, rng);
+      const b = randn(sb, rng);
+      // The gradients are matmuls too, with the other transposes (tfjs has none for a broadcast batch).
+      const sameBatch = sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]);
+      const f = (): tf.Tensor[] => [
+        tf.matMul(a, b, ta, tb),
+        ...(sameBatch ? tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, y, ta, tb))))([a, b]) : []),
+      ];
+      await agree(t, `matmul ${sa} · ${sb} ${ta} ${tb}`, f);
+      tf.dispose([a, b]);
+    }
+  },
+);

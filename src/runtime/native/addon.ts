@@ -38,6 +38,8 @@ export interface NativeAddon {
   maxPoolBackward(geometry: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   avgPoolForward(geometry: Int32Array, x: Float32Array, y: Float32Array): void;
   avgPoolBackward(geometry: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /** c = a · b per batch; shape [batchA, batchB, m, k, n, transposeA, transposeB], a batch of 1 broadcasts. */
+  matmul(shape: Int32Array, a: Float32Array, b: Float32Array, c: Float32Array): void;
   /** LRN across the last axis (`channels` long), with tfjs's attributes. */
   lrnForward(...args: [...LrnParams, x: Float32Array, y: Float32Array]): void;
   lrnBackward(...args: [...LrnParams, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array]): void;

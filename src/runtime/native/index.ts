@@ -10,6 +10,7 @@ import { NativeBackend } from './backend-class.js';
 import { convKernels } from './conv.js';
 import { eltwiseKernels } from './eltwise.js';
 import { lrnKernels } from './lrn.js';
+import { matmulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { sliceKernels } from './slice.js';
 
@@ -27,6 +28,7 @@ export const NATIVE_KERNELS: Record<string, string> = {
   AvgPool: 'NHWC loop on all threads',
   AvgPoolGrad: 'NHWC loop on all threads',
   'LRN, LRNGrad': 'across channels, NHWC loop on all threads',
+  BatchMatMul: 'oneDNN matmul, transposes as strides, a batch of 1 broadcast',
   'Add, Sub, Multiply, RealDiv, Maximum, Minimum': 'on all threads, for same shapes, scalars and contiguous broadcasts',
   'Relu, Step, ZerosLike': 'on all threads',
   'Slice, PadV2': 'contiguous row copies (crops and their gradients)',
@@ -49,6 +51,7 @@ export function registerNativeBackend(): void {
     ...convKernels(cpuKernel),
     ...poolKernels(cpuKernel),
     ...lrnKernels(cpuKernel),
+    ...matmulKernels(cpuKernel),
     ...eltwiseKernels(cpuKernel),
     ...sliceKernels(cpuKernel),
   ];
