@@ -2,12 +2,12 @@
  * Numerical gradient checks (central differences) on the native backend, through the layers
  * whose gradients its kernels compute: strided and padded convolution (bias in the
  * convolution), Caffe's ceil-mode max pooling, tfjs's padded average pooling, the
- * deconvolution, and a crop.
+ * deconvolution, a crop, and LRN across channels.
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/data/random.js';
-import { CaffeConv, CaffeDeconv, CaffePool, Crop } from '../src/runtime/layers/index.js';
+import { CaffeConv, CaffeDeconv, CaffeLRN, CaffePool, Crop } from '../src/runtime/layers/index.js';
 import { gradcheck } from './helpers/gradcheck.js';
 import { nativeTest, useNative } from './helpers/native.js';
 import { randn } from './helpers/tf.js';
@@ -57,4 +57,16 @@ nativeTest('deconvolution with stride and padding, then a crop', (t) => {
   const ref = tf.zeros([1, 5, 6, 1]);
   const f = (a: tf.Tensor): tf.Tensor => crop.apply([deconv.apply(a) as tf.Tensor, ref]) as tf.Tensor;
   gradcheck(t, 'deconv(stride 2, pad 1) → crop', f, x, deconv, rng);
+});
+
+nativeTest("a convolution, then Caffe's LRN across channels (size 5)", (t) => {
+  const rng = new Rng(12, 5);
+  const x = randn([1, 7, 6, 3], rng);
+  const conv = built(new CaffeConv({ filters: 9, kernel: 3, pad: 1 }), x.shape, rng);
+  // alpha large enough that the normaliser's own gradient is a visible part of the total.
+  // No pooling after it: LRN flattens its outputs, and a max pool's winner would change within
+  // the differences' step.
+  const lrn = new CaffeLRN({ size: 5, alpha: 0.5, beta: 0.75, k: 2 });
+  const f = (a: tf.Tensor): tf.Tensor => lrn.apply(conv.apply(a, { training: true }) as tf.Tensor) as tf.Tensor;
+  gradcheck(t, 'conv → LRN(5)', f, x, conv, rng);
 });

@@ -331,3 +331,63 @@ nativeTest('a weight’s reordered copy is cached across calls and dropped when 
   t.is(addon().cacheSizes().weights, before - (before > 0 ? 1 : 0));
   x.dispose();
 });
+
+nativeTest(
+  "LRN across channels and its gradient match the cpu backend (Caffe's sizes 3, 5, 7 and odd channels)",
+  async (t) => {
+    const rng = new Rng(10, 7);
+    // AlexNet's norm1 (size 5, alpha 1e-4, beta 0.75, k 1) scaled up so the normaliser matters,
+    // GoogLeNet's, a radius past the channel count, and k ≠ 1; odd shapes, batch 2.
+    const cases = [
+      { shape: [1, 9, 7, 20], r: 2, bias: 1, alpha: 0.2, beta: 0.75 },
+      { shape: [2, 5, 6, 13], r: 1, bias: 2, alpha: 0.5, beta: 0.5 },
+      { shape: [1, 4, 3, 3], r: 3, bias: 1, alpha: 1, beta: 0.75 },
+      { shape: [2, 3, 8, 1], r: 2, bias: 0.5, alpha: 0.1, beta: 1.5 },
+      { shape: [1, 6, 5, 64], r: 2, bias: 1, alpha: 1e-4 / 5, beta: 0.75 },
+    ];
+    for (const c of cases) {
+      const x = tf.mul(randn(c.shape, rng), 3) as tf.Tensor4D;
+      const f = (): tf.Tensor[] => {
+        const run = (a: tf.Tensor): tf.Tensor =>
+          tf.localResponseNormalization(a as tf.Tensor4D, c.r, c.bias, c.alpha, c.beta);
+        return [run(x), tf.grad((a: tf.Tensor) => tf.sum(tf.sin(run(a))))(x)];
+      };
+      await agree(t, `lrn ${JSON.stringify(c)}`, f);
+      x.dispose();
+    }
+  },
+);
+
+nativeTest(
+  'BatchMatMul with transposes, batches and a broadcast batch, and its gradients, match the cpu backend',
+  async (t) => {
+    const rng = new Rng(10, 8);
+    // [a's shape, b's shape, transposeA, transposeB]: an fc layer (1×25088 · 25088×40 scaled down),
+    // every transpose pair, rank 3 and 4 batches, a batch of 1 on either side, odd sizes.
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[1, 301], [301, 40], false, false],
+      [[7, 5], [5, 3], false, false],
+      [[5, 7], [5, 3], true, false],
+      [[7, 5], [3, 5], false, true],
+      [[5, 7], [3, 5], true, true],
+      [[3, 4, 6], [3, 6, 2], false, false],
+      [[2, 3, 6, 4], [2, 3, 2, 6], true, true],
+      [[1, 4, 6], [5, 6, 3], false, false],
+      [[5, 4, 6], [6, 3], false, false],
+      [[2, 9, 1], [2, 1, 8], false, false],
+      [[2, 1, 4, 3], [1, 3, 3, 5], false, false], // a broadcast on both sides: the cpu kernel
+    ];
+    for (const [sa, sb, ta, tb] of cases) {
+      const a = randn(sa, rng);
+      const b = randn(sb, rng);
+      // The gradients are matmuls too, with the other transposes (tfjs has none for a broadcast batch).
+      const sameBatch = sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]);
+      const f = (): tf.Tensor[] => [
+        tf.matMul(a, b, ta, tb),
+        ...(sameBatch ? tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, y, ta, tb))))([a, b]) : []),
+      ];
+      await agree(t, `matmul ${sa} · ${sb} ${ta} ${tb}`, f);
+      tf.dispose([a, b]);
+    }
+  },
+);

@@ -1,4 +1,4 @@
-// fcn's native addon: oneDNN convolutions and hand-written pooling, LRN and elementwise
+// fcn's native addon: oneDNN convolutions and matmul, and hand-written pooling, LRN and elementwise
 // kernels for the `native` TensorFlow.js backend (src/runtime/native/). Every function works
 // on Float32Arrays owned by JavaScript, in NHWC, and writes into a preallocated output.
 #include <omp.h>
@@ -6,6 +6,8 @@
 #include "common.h"
 
 namespace fcn {
+
+void initMatmul(Napi::Env env, Napi::Object exports);  // matmul.cc
 
 dnnl::engine& engine() {
   static dnnl::engine e(dnnl::engine::kind::cpu, 0);
@@ -52,6 +54,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fcn::initPool(env, exports);
   fcn::initEltwise(env, exports);
   fcn::initLrn(env, exports);
+  fcn::initMatmul(env, exports);
   return exports;
 }
 

@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** LRN's arguments before its arrays. */
+type LrnParams = [channels: number, depthRadius: number, bias: number, alpha: number, beta: number];
+
 /** The addon's functions; every array is NHWC float32 owned by JavaScript, outputs preallocated. */
 export interface NativeAddon {
   setThreads(n: number): void;
@@ -35,6 +38,11 @@ export interface NativeAddon {
   maxPoolBackward(geometry: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   avgPoolForward(geometry: Int32Array, x: Float32Array, y: Float32Array): void;
   avgPoolBackward(geometry: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /** c = a · b per batch; shape [batchA, batchB, m, k, n, transposeA, transposeB], a batch of 1 broadcasts. */
+  matmul(shape: Int32Array, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /** LRN across the last axis (`channels` long), with tfjs's attributes. */
+  lrnForward(...args: [...LrnParams, x: Float32Array, y: Float32Array]): void;
+  lrnBackward(...args: [...LrnParams, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array]): void;
   /** out[i] = a[i] op b[(i / inner) % m] (or b op a with `swap`); op: add, sub, mul, div, max, min. */
   binary(
     op: number,

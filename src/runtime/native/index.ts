@@ -9,6 +9,8 @@ import { addon, loadAddon } from './addon.js';
 import { NativeBackend } from './backend-class.js';
 import { convKernels } from './conv.js';
 import { eltwiseKernels } from './eltwise.js';
+import { lrnKernels } from './lrn.js';
+import { matmulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { sliceKernels } from './slice.js';
 
@@ -25,6 +27,8 @@ export const NATIVE_KERNELS: Record<string, string> = {
   MaxPoolGrad: "to each window's first maximum",
   AvgPool: 'NHWC loop on all threads',
   AvgPoolGrad: 'NHWC loop on all threads',
+  'LRN, LRNGrad': 'across channels, NHWC loop on all threads',
+  BatchMatMul: 'oneDNN matmul, transposes as strides, a batch of 1 broadcast',
   'Add, Sub, Multiply, RealDiv, Maximum, Minimum': 'on all threads, for same shapes, scalars and contiguous broadcasts',
   'Relu, Step, ZerosLike': 'on all threads',
   'Slice, PadV2': 'contiguous row copies (crops and their gradients)',
@@ -46,6 +50,8 @@ export function registerNativeBackend(): void {
   const own = [
     ...convKernels(cpuKernel),
     ...poolKernels(cpuKernel),
+    ...lrnKernels(cpuKernel),
+    ...matmulKernels(cpuKernel),
     ...eltwiseKernels(cpuKernel),
     ...sliceKernels(cpuKernel),
   ];
