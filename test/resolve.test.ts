@@ -121,7 +121,7 @@ test('every layer type gets its defaults', (t) => {
     d: { ratio: 0.5 },
     l: { size: 5, alpha: 1e-4, beta: 0.75, k: 1 },
     s: { value: 0.01, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 0.01 } } },
-    b: { eps: 1e-5 },
+    b: { eps: 1e-5, momentum: 0.999, global: false },
     f: {
       out: 10,
       biasTerm: true,

@@ -38,7 +38,7 @@ function defaults(op: LayerType): Record<string, unknown> {
     case 'fc':
       return { biasTerm: true, weight, bias };
     case 'batch_norm':
-      return { eps: 1e-5 };
+      return { eps: 1e-5, momentum: 0.999, global: false };
     default:
       return {};
   }

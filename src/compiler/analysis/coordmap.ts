@@ -5,7 +5,8 @@
  *   i's window `s·i − p … s·i − p + k − 1`;
  * - deconv: the inverse of a conv with the same k, s, p: a = 1/s, b = (p − (k−1)/2)/s;
  * - crop by offset o: a = 1, b = o;
- * - pointwise layers: identity; fc and the loss: no map (the spatial chain breaks).
+ * - pointwise layers: identity; fc, global pooling, a resize to another blob's size and the
+ *   loss: no map (the spatial chain breaks).
  *
  * Relating two blobs follows Caffe's coord_map.py: walk back from the first blob collecting
  * its ancestors with composed maps, walk back from the second until an ancestor of the
@@ -14,6 +15,7 @@
  */
 import type { IRGraph } from '../ir/types.js';
 import type { Pair } from '../layers/types.js';
+import { unreachable } from '../layers/def.js';
 import { formatList } from './format.js';
 import { Rational } from './rational.js';
 import { describeLayer, spatialInputs, spatialOf } from './spatial.js';
@@ -61,10 +63,15 @@ export function layerMap(ir: IRGraph, id: number, offsets: OffsetLookup): CoordM
       const o = offsets(id);
       return o && ([0, 1].map((i) => ({ a: Rational.ONE, b: Rational.of(o[i]!) })) as CoordMap);
     }
-    case 'identity':
+    case 'pointwise':
       return IDENTITY;
-    default:
+    case 'source':
+    case 'like':
+    case 'collapse':
+    case 'loss':
       return undefined;
+    default:
+      return unreachable(sp);
   }
 }
 
@@ -116,8 +123,8 @@ function walk(ir: IRGraph, start: number, offsets: OffsetLookup, target?: (id: n
     const kind = spatialOf(node).kind;
     const map = layerMap(ir, id, offsets);
     if (!map) {
-      if (kind === 'break') stops.push({ node: id, reason: 'break' });
       if (kind === 'crop') stops.push({ node: id, reason: 'unresolved-crop' });
+      else if (kind !== 'source') stops.push({ node: id, reason: 'break' });
       continue;
     }
     const total = reached.get(id)!.map;

@@ -10,3 +10,6 @@ export { CaffeLRN, type CaffeLRNArgs } from './lrn.js';
 export { CaffePool, caffeAveDivisors, type CaffePoolArgs } from './pool.js';
 export { CaffeScale } from './scale.js';
 export { EltwiseSum, type EltwiseSumArgs } from './sum.js';
+export { CaffeBatchNorm, type CaffeBatchNormArgs } from './batch_norm.js';
+export * from './plan.js';
+export { RUNTIME_LAYERS, planNode } from './registry.js';

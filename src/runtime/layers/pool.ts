@@ -22,6 +22,7 @@ import {
   type Pair,
   type Shape,
 } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export interface CaffePoolArgs extends BaseLayerArgs {
   method: 'max' | 'ave';
@@ -119,3 +120,6 @@ export class CaffePool extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CaffePool);
+
+/** The runtime twin of `pool`. */
+export const poolPlan: Plan<'pool'> = (node) => bare(new CaffePool({ name: node.name, ...node.params }));

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { oneShape, single, type BaseLayerArgs, type Shape } from './args.js';
+import type { Init } from '../../compiler/layers/types.js';
+import type { Plan } from './plan.js';
 
 export class CaffeScale extends tf.layers.Layer {
   static className = 'FcnCaffeScale';
@@ -29,3 +31,14 @@ export class CaffeScale extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CaffeScale);
+
+/** The runtime twin of `scale`. */
+export const scalePlan: Plan<'scale'> = (node) => {
+  const p = node.params;
+  // The declared value is the initial factor; a non-constant init in the weight section wins.
+  const init: Init = p.weight.init.kind === 'constant' ? { kind: 'constant', value: p.value } : p.weight.init;
+  return {
+    layer: new CaffeScale({ name: node.name }),
+    weights: [{ weight: 'scale', spec: p.weight, init, layout: { kind: 'vector' } }],
+  };
+};
