@@ -34,7 +34,9 @@ export interface AxisResult {
 
 /**
  * Propagates sizes along `axis`. `inputSize` gives each input node's size (null if unknown).
- * With `firstFailure`, stops at the first failure (for the input-size search).
+ * With `firstFailure` (the input-size search), stops at the first failure and leaves out the
+ * losses' size checks: whether the net computes at a size does not depend on its labels,
+ * whose size the data decides (a U-Net's tile label is cropped to the output with `crop(label)`).
  */
 export function propagateAxis(
   ir: IRGraph,
@@ -96,7 +98,7 @@ export function propagateAxis(
         out = 1;
         break;
       case 'loss':
-        out = sameSize(false);
+        if (!firstFailure) sameSize(false);
         break;
       default:
         unreachable(sp);

@@ -109,6 +109,13 @@ function sizeDiagnostics(
     } else {
       const parts = node.inputs.map((i) => `'${ir.nodes[i]!.name}' is ${formatSize(pair((a) => size(a, i)))}`);
       message = `'${node.name}' (${node.op}) needs inputs of one size, but${at} ${formatList(parts)}`;
+      const label = node.op === 'softmax_loss' ? ir.nodes[node.inputs[1]!] : undefined;
+      if (label?.op === 'input') {
+        const score = ir.nodes[node.inputs[0]!]!.name;
+        // The scores are smaller than the image (valid convolutions): the label must be cut to them.
+        const fix = `crop the label to the scores: 'bottom: [${score}, crop(${label.name})]'`;
+        return error('size-mismatch', message, node.origin.span, { help: fix, notes: originNotes(node) });
+      }
     }
     return error(sizeCode(kind), message, node.origin.span, { help, notes: originNotes(node as IRNode) });
   });

@@ -53,6 +53,25 @@ export function describeLayer(node: IRNode): string {
   return `${node.op} ${h.k}x${w.k}/${both((a) => a.s)}${pad}`;
 }
 
+/**
+ * The input that stands for the image frame: the primary input, when it is in that frame.
+ * Every input not declared `frame: own` shares its coordinates (a label lines up with its
+ * image pixel for pixel), so a crop can align a label to a smaller score map.
+ */
+export function frameRoot(ir: IRGraph): number | undefined {
+  const inFrame = (id: number) => {
+    const n = ir.nodes[id]!;
+    return n.op === 'input' && !n.input.ownFrame;
+  };
+  const primary = primaryInput(ir);
+  return primary !== undefined && inFrame(primary) ? primary : ir.inputs.find(inFrame);
+}
+
+/** Whether an input shares the image frame with the others. */
+export function inImageFrame(node: IRNode): boolean {
+  return node.op === 'input' && !node.input.ownFrame;
+}
+
 /** The first input declared as an image (else the first input): the reference for strides and fields. */
 export function primaryInput(ir: IRGraph): number | undefined {
   const image = ir.inputs.find((id) => {

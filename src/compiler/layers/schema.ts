@@ -39,6 +39,12 @@ export const INPUT_PARAMS: readonly ParamDef[] = [
     default: 'rgb',
     doc: 'channel order the net expects',
   },
+  {
+    name: 'frame',
+    kind: { kind: 'enum', values: ['image', 'own'] },
+    default: 'image',
+    doc: "image: its pixels line up with the other inputs' (crops may align across them); own: they do not",
+  },
 ];
 /** The keys of `solver { … }`: training defaults that `fcn train` flags override. */
 export const SOLVER_PARAMS: readonly ParamDef[] = [
