@@ -24,7 +24,7 @@ function defaults(op: LayerType): Record<string, unknown> {
     case 'deconv':
       return { stride: [1, 1], pad: [0, 0], dilation: [1, 1], group: 1, biasTerm: true, weight, bias };
     case 'pool':
-      return { method: 'max', stride: [1, 1], pad: [0, 0], round: 'ceil' };
+      return { method: 'max', stride: [1, 1], pad: [0, 0], round: 'ceil', global: false };
     case 'relu':
       return { slope: 0 };
     case 'dropout':

@@ -76,6 +76,11 @@ export interface LayerDef<N extends string = string, P = unknown> {
   inputs: { min: number; max: number };
   params: readonly ParamDef[];
   build(values: CheckedParams): P;
+  /**
+   * A rule across parameters the schema cannot state (`give exactly one of …`): when broken,
+   * the diagnostic's code (`missing-parameter`, `conflicting-parameters`) and message.
+   */
+  check?(values: CheckedParams): { code: string; message: string } | undefined;
   /** How the layer maps the H and W axes. */
   spatial(p: P): Spatial;
   /** Output channels from the inputs' channels (null: unknown, or a scalar). */
@@ -105,3 +110,27 @@ export interface LayerDef<N extends string = string, P = unknown> {
 export const sameChannels = (_p: unknown, inputs: readonly (number | null)[]): number | null => inputs[0] ?? null;
 export const none = (): number => 0;
 export const pointwise = (): Spatial => ({ kind: 'pointwise' });
+
+/** A pointwise layer type without parameters (sigmoid, tanh, softmax): only its name and doc differ. */
+export function plainPointwise<N extends string>(
+  type: N,
+  doc: string,
+  extra: Partial<Pick<LayerDef, 'head'>> = {},
+): LayerDef<N, Record<string, never>> {
+  return {
+    type,
+    doc,
+    inputs: { min: 1, max: 1 },
+    params: [],
+    build: () => ({}),
+    spatial: pointwise,
+    channels: sameChannels,
+    paramCount: none,
+    flops: none,
+    detail: () => '',
+    style: 'pill',
+    ...extra,
+    example: `x: ${type}`,
+    differentiable: true,
+  };
+}

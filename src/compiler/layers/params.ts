@@ -113,3 +113,26 @@ export const pairParam = (name: string, min: number, doc: string, def?: number):
 export const ONE = { min: 1, max: 1 };
 export const TWO = { min: 2, max: 2 };
 export const MANY = { min: 2, max: Infinity };
+
+/** The parameters of a learned factor per channel (scale, prelu): its initial value and learning. */
+export function factorParams(value: number, lr: number, decay: number, what: string): ParamDef[] {
+  return [
+    { name: 'value', kind: { kind: 'number' }, default: value, doc: `initial ${what}` },
+    {
+      name: 'lr',
+      kind: { kind: 'number', min: 0 },
+      default: lr,
+      doc: `learning-rate multiplier${lr === 0 ? ' (0: fixed)' : ''}`,
+    },
+    { name: 'decay', kind: { kind: 'number', min: 0 }, default: decay, doc: 'weight-decay multiplier' },
+  ];
+}
+
+/** The learning settings of a factor built from `factorParams`: a constant init at its value. */
+export function factorSpec(v: CheckedParams): LearnSpec {
+  return {
+    lr: get<number>(v, 'lr'),
+    decay: get<number>(v, 'decay'),
+    init: { kind: 'constant', value: get<number>(v, 'value') },
+  };
+}

@@ -12,14 +12,19 @@ import { crop } from './crop.js';
 import { deconv } from './deconv.js';
 import type { LayerDef } from './def.js';
 import { dropout } from './dropout.js';
+import { eltwise } from './eltwise.js';
 import { fc } from './fc.js';
+import { interp } from './interp.js';
 import { lrn } from './lrn.js';
 import { pool } from './pool.js';
+import { prelu } from './prelu.js';
 import { relu } from './relu.js';
 import { scale } from './scale.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { softmax_loss } from './softmax_loss.js';
 import { sum } from './sum.js';
+import { tanh } from './tanh.js';
 
 const DEFS = {
   conv,
@@ -37,6 +42,11 @@ const DEFS = {
   argmax,
   fc,
   batch_norm,
+  interp,
+  sigmoid,
+  tanh,
+  prelu,
+  eltwise,
 };
 
 export type LayerType = keyof typeof DEFS;

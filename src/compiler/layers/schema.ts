@@ -14,7 +14,7 @@ export { INIT_NAMES, type CheckedParams, type ParamDef, type ValueKind } from '.
 /** What the resolver needs of a layer type. */
 export type LayerSchema<T extends LayerType = LayerType> = Pick<
   LayerDef<T, LayerParamsByType[T]>,
-  'type' | 'doc' | 'inputs' | 'params' | 'build'
+  'type' | 'doc' | 'inputs' | 'params' | 'build' | 'check'
 >;
 
 /** Every built-in layer type, each with `bottom` (which every layer takes) before its own parameters. */

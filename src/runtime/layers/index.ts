@@ -13,3 +13,7 @@ export { EltwiseSum, type EltwiseSumArgs } from './sum.js';
 export { CaffeBatchNorm, type CaffeBatchNormArgs } from './batch_norm.js';
 export * from './plan.js';
 export { RUNTIME_LAYERS, planNode } from './registry.js';
+export { CaffeInterp, type CaffeInterpArgs } from './interp.js';
+export { CaffePReLU } from './prelu.js';
+export { Eltwise } from './eltwise.js';
+export { GlobalPool } from './pool.js';

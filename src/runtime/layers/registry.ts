@@ -11,15 +11,20 @@ import { convPlan } from './conv.js';
 import { cropPlan } from './crop.js';
 import { deconvPlan } from './deconv.js';
 import { dropoutPlan } from './dropout.js';
+import { eltwisePlan } from './eltwise.js';
 import { fcPlan } from './fc.js';
+import { interpPlan } from './interp.js';
 import { lrnPlan } from './lrn.js';
 import type { LayerPlan, Plan, PlanContext } from './plan.js';
 import { poolPlan } from './pool.js';
+import { preluPlan } from './prelu.js';
 import { reluPlan } from './relu.js';
 import { scalePlan } from './scale.js';
+import { sigmoidPlan } from './sigmoid.js';
 import { softmaxPlan } from './softmax.js';
 import { softmaxLossPlan } from './softmax_loss.js';
 import { sumPlan } from './sum.js';
+import { tanhPlan } from './tanh.js';
 
 export const RUNTIME_LAYERS: { readonly [T in LayerType]: Plan<T> } = {
   conv: convPlan,
@@ -37,6 +42,11 @@ export const RUNTIME_LAYERS: { readonly [T in LayerType]: Plan<T> } = {
   argmax: argmaxPlan,
   fc: fcPlan,
   batch_norm: batchNormPlan,
+  interp: interpPlan,
+  sigmoid: sigmoidPlan,
+  tanh: tanhPlan,
+  prelu: preluPlan,
+  eltwise: eltwisePlan,
 };
 
 /** The plan of a node's layer; null for a node that is not a layer of the model (the loss). */
