@@ -120,7 +120,7 @@ test('every layer type gets its defaults', (t) => {
     r: { slope: 0 },
     d: { ratio: 0.5 },
     l: { size: 5, alpha: 1e-4, beta: 0.75, k: 1 },
-    s: { value: 0.01, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 0.01 } } },
+    s: { value: 0.01, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 0.01 } }, biasTerm: false },
     b: { eps: 1e-5, momentum: 0.999, global: false },
     f: {
       out: 10,

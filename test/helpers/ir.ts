@@ -32,7 +32,7 @@ function defaults(op: LayerType): Record<string, unknown> {
     case 'lrn':
       return { size: 5, alpha: 1e-4, beta: 0.75, k: 1 };
     case 'scale':
-      return { value: 1, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 1 } } };
+      return { value: 1, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 1 } }, biasTerm: false };
     case 'softmax_loss':
       return { normalize: true, weight: 1 };
     case 'fc':

@@ -8,20 +8,30 @@ import type { ParamSpec } from './types-base.js';
 export interface ScaleParams {
   value: number;
   weight: ParamSpec;
+  /** Caffe's bias_term: a learned shift per channel after the factor (ResNet's BatchNorm affine part). */
+  biasTerm: boolean;
 }
 
 export const scale: LayerDef<'scale', ScaleParams> = {
   type: 'scale',
   doc: 'multiplies by a per-channel factor, fixed unless given a learning rate',
   inputs: ONE,
-  params: factorParams(1, 0, 0, 'factor'),
-  build: (v) => ({ value: get<number>(v, 'value'), weight: factorSpec(v) }),
+  params: [
+    ...factorParams(1, 0, 0, 'factor'),
+    {
+      name: 'bias',
+      kind: { kind: 'bool' },
+      default: false,
+      doc: "add a learned shift per channel (Caffe's bias_term)",
+    },
+  ],
+  build: (v) => ({ value: get<number>(v, 'value'), weight: factorSpec(v), biasTerm: get<boolean>(v, 'bias') }),
   spatial: pointwise,
   channels: sameChannels,
-  paramCount: (_p, c) => c.inC,
+  paramCount: (p, c) => (c.inC === null ? null : c.inC * (p.biasTerm ? 2 : 1)),
   flops: none,
-  detail: (p) => `× ${formatNumber(p.value)}`,
+  detail: (p) => `× ${formatNumber(p.value)}${p.biasTerm ? ' + bias' : ''}`,
   style: 'pill',
-  example: 'x: scale { value: 0.5  lr: 1 }',
+  example: 'x: scale { value: 0.5  lr: 1  bias: true }',
   differentiable: true,
 };
