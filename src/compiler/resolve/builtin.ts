@@ -59,7 +59,8 @@ export function builtinLayer(node: LayerNode, schema: LayerSchema, frame: Frame,
   const like = values.get('like') as Value | undefined;
   if (schema.type === 'crop') bottoms = cropBottoms(name, bottoms, like, header, frame, r);
   else if (like) bottoms = [...bottoms, likeBottom(like, frame, r)];
-  const broken = schema.check?.(values);
+  // A rule across parameters is checked only when every parameter given was valid (else it was reported already).
+  const broken = entries.every((e) => values.has(e.key)) ? schema.check?.(values) : undefined;
   if (broken) r.error(broken.code, `${broken.message} for ${schema.type} layer '${name}'`, header);
 
   const reference = bottoms.find((b) => !b.crop);
