@@ -289,9 +289,9 @@ test('layers fcn cannot express are listed in one error, with the place and reas
       name: 'gap',
       type: 'Pooling',
       bottom: ['c1'],
-      sections: { pooling_param: ['pool: AVE', 'global_pooling: true'] },
+      sections: { pooling_param: ['pool: STOCHASTIC', 'kernel_size: 2'] },
     },
-    { name: 'prod', type: 'Eltwise', bottom: ['gap', 'gap'], sections: { eltwise_param: ['operation: PROD'] } },
+    { name: 'prod', type: 'Scale', bottom: ['gap'], sections: { scale_param: ['axis: 2'] } },
   ];
   const r = await imported(prototxt(layers), 'bad.prototxt');
   t.is(r.diagnostics.length, 1);
@@ -303,10 +303,51 @@ test('layers fcn cannot express are listed in one error, with the place and reas
     [
       ["'interp' (Interp): fcn has no layer type for Caffe's Interp", 8],
       ["'c1' (Convolutoin): 'Convolutoin' is not a Caffe layer type (did you mean 'Convolution'?)", 14],
-      ["'gap' (Pooling): global pooling (its kernel is the input size)", 19],
-      ["'prod' (Eltwise): element-wise PROD: fcn sums only", 29],
+      ["'gap' (Pooling): stochastic pooling", 19],
+      ["'prod' (Scale): a Scale not per channel", 29],
     ],
   );
+});
+
+test("global pooling, Eltwise PROD and MAX, Sigmoid, TanH, PReLU, BatchNorm's settings and Scale's bias import", async (t) => {
+  const layers: LayerSpec[] = [
+    { name: 'input', type: 'Input', top: ['data'] },
+    {
+      name: 'bn',
+      type: 'BatchNorm',
+      bottom: ['data'],
+      sections: { batch_norm_param: ['use_global_stats: true', 'moving_average_fraction: 0.9'] },
+    },
+    { name: 'sc', type: 'Scale', bottom: ['bn'], sections: { scale_param: ['bias_term: true'] } },
+    { name: 'sg', type: 'Sigmoid', bottom: ['sc'] },
+    { name: 'th', type: 'TanH', bottom: ['sc'] },
+    { name: 'pr', type: 'PReLU', bottom: ['sc'] },
+    { name: 'prod', type: 'Eltwise', bottom: ['sg', 'th'], sections: { eltwise_param: ['operation: PROD'] } },
+    { name: 'mx', type: 'Eltwise', bottom: ['prod', 'pr'], sections: { eltwise_param: ['operation: MAX'] } },
+    {
+      name: 'gap',
+      type: 'Pooling',
+      bottom: ['mx'],
+      sections: { pooling_param: ['pool: AVE', 'global_pooling: true'] },
+    },
+  ];
+  const r = await imported(prototxt(layers), 'modern.prototxt');
+  t.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
+  const text = r.text!;
+  for (const line of [
+    'bn: batch_norm { momentum: 0.9  global: true }',
+    'sc: scale { lr: 1  decay: 1  bias: true }',
+    'sg: sigmoid',
+    'th: tanh { bottom: sc }',
+    'pr: prelu { bottom: sc }',
+    'prod: eltwise { bottom: [sg, th]  operation: prod }',
+    'mx: eltwise { bottom: [prod, pr]  operation: max }',
+    'gap: pool { method: ave  global: true }',
+  ])
+    t.true(text.includes(line), `${line}\n${text}`);
 });
 
 /** Caffe's output size rules, written here independently of the compiler. */

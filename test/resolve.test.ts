@@ -116,12 +116,12 @@ test('every layer type gets its defaults', (t) => {
     loss: softmax_loss { bottom: [p, label] }
   }`);
   t.deepEqual(Object.fromEntries(n.layers.map((l) => [l.name, l.params])), {
-    p: { method: 'max', kernel: [3, 3], stride: [1, 1], pad: [0, 0], round: 'ceil' },
+    p: { method: 'max', kernel: [3, 3], stride: [1, 1], pad: [0, 0], round: 'ceil', global: false },
     r: { slope: 0 },
     d: { ratio: 0.5 },
     l: { size: 5, alpha: 1e-4, beta: 0.75, k: 1 },
-    s: { value: 0.01, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 0.01 } } },
-    b: { eps: 1e-5 },
+    s: { value: 0.01, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 0.01 } }, biasTerm: false },
+    b: { eps: 1e-5, momentum: 0.999, global: false },
     f: {
       out: 10,
       biasTerm: true,

@@ -47,9 +47,22 @@ function inputOf(node: IRNode & { op: 'input' }, size: Pair | undefined): ModelI
   };
 }
 
-function lossOf(node: LayerNode & { op: 'softmax_loss' }, ir: IRGraph): ModelLoss {
-  const [score, label] = node.inputs.map((i) => ir.nodes[i]!);
-  if (!score || !label) throw new Error(`softmax_loss ${node.name} needs two bottoms: scores and labels`);
+/** A crop of a label input (`crop(label)`): it belongs to the loss, not to the model. */
+function labelCrop(ir: IRGraph, node: IRNode): boolean {
+  const source = node.op === 'crop' ? ir.nodes[node.inputs[0]!]! : undefined;
+  return source?.op === 'input' && source.input.kind === 'label';
+}
+
+function lossOf(node: LayerNode & { op: 'softmax_loss' }, ir: IRGraph, offsets: Map<number, Pair>): ModelLoss {
+  const [score, read] = node.inputs.map((i) => ir.nodes[i]!);
+  if (!score || !read) throw new Error(`softmax_loss ${node.name} needs two bottoms: scores and labels`);
+  let label = read;
+  let labelOffset: Pair | undefined;
+  if (read.op === 'crop' && labelCrop(ir, read)) {
+    label = ir.nodes[read.inputs[0]!]!;
+    labelOffset = offsets.get(read.id) ?? read.params.offset;
+    if (!labelOffset) throw new Error(`crop ${read.name}: no offset was inferred or given`);
+  }
   if (label.op !== 'input' || label.input.kind !== 'label')
     throw new Error(`softmax_loss ${node.name}: its second bottom (${label.name}) must be a label input`);
   const p = node.params;
@@ -57,6 +70,7 @@ function lossOf(node: LayerNode & { op: 'softmax_loss' }, ir: IRGraph): ModelLos
     name: node.name,
     score: score.name,
     label: label.name,
+    ...(labelOffset ? { labelOffset: [labelOffset[0], labelOffset[1]] as Pair } : {}),
     ...(p.ignore !== undefined ? { ignore: p.ignore } : {}),
     normalize: p.normalize,
     weight: p.weight,
@@ -92,9 +106,10 @@ export function emitModel(ir: IRGraph, options: EmitOptions): EmittedModel {
       continue;
     }
     if (node.op === 'softmax_loss') {
-      losses.push(lossOf(node, ir));
+      losses.push(lossOf(node, ir, options.offsets));
       continue;
     }
+    if (labelCrop(ir, node)) continue;
     const labelInput = node.inputs.find(isLabel);
     if (labelInput !== undefined)
       throw new Error(`${node.name}: only a softmax_loss may read the label input ${ir.nodes[labelInput]!.name}`);
@@ -120,7 +135,7 @@ export function emitModel(ir: IRGraph, options: EmitOptions): EmittedModel {
   };
   for (const l of losses) addOutput(ir.byName.get(l.score)!);
   for (const node of ir.nodes) {
-    if (node.op === 'input' || node.op === 'softmax_loss') continue;
+    if (node.op === 'input' || node.op === 'softmax_loss' || labelCrop(ir, node)) continue;
     if (ir.consumers[node.id]!.length === 0) addOutput(node.id);
   }
   if (!modelInputs.length) throw new Error(`net ${ir.name} has no image input`);

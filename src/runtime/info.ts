@@ -26,6 +26,11 @@ export interface ModelLoss {
   score: string;
   /** The label input it compares them with. */
   label: string;
+  /**
+   * Set when the loss reads `crop(label)`: the label is cut to the scores' size at this offset
+   * (a net whose output is smaller than its input, like U-Net's valid convolutions).
+   */
+  labelOffset?: Pair;
   ignore?: number;
   normalize: boolean;
   weight: number;

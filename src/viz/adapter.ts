@@ -19,6 +19,7 @@ import {
 import type { Compilation } from '../compiler/compile.js';
 import type { IRGraph } from '../compiler/ir/types.js';
 import { finishModel, type DraftCrop, type DraftNode, type DraftPath, type DraftStep } from './finish.js';
+import { layerDef } from '../compiler/layers/registry.js';
 import { layerDetail } from './detail.js';
 import type { VizImage, VizMap, VizModel, VizShape, VizSource } from './model.js';
 
@@ -125,6 +126,7 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
       source: sourceOf(node.origin.span),
       via: node.origin.via.map(sourceOf),
       ...(node.op !== 'input' && node.inline ? { inline: true } : {}),
+      ...(node.op !== 'input' && layerDef(node.op).style === 'pill' ? { pill: true } : {}),
     };
   });
   const edges = ir.nodes.flatMap((n) =>

@@ -3,7 +3,7 @@
  * the edges, crops with their inferred offsets, a crop's reference dashed, and a legend.
  * `dot -Tsvg net.dot > net.svg` renders it.
  */
-import { cropChipText, escapeXml as html, isCompactType, shapeText } from './draw.js';
+import { cropChipText, escapeXml as html, isCompact, shapeText } from './draw.js';
 import type { VizModel, VizNode } from './model.js';
 
 /** A DOT string literal. */
@@ -14,7 +14,7 @@ function quote(s: string): string {
 function nodeLine(model: VizModel, n: VizNode): string {
   const colour = n.level === null ? { fill: '#ffffff', stroke: '#94a3b8' } : model.legend[n.level]!;
   const rows = [`<b>${html(n.name)}</b> <font color="${colour.stroke}" point-size="9">${html(n.type)}</font>`];
-  if (!isCompactType(n.type) && n.detail) rows.push(`<font point-size="10">${html(n.detail)}</font>`);
+  if (!isCompact(n) && n.detail) rows.push(`<font point-size="10">${html(n.detail)}</font>`);
   const chip = cropChipText(model, n);
   if (chip) rows.push(`<font color="#b45309"><b>${html(chip)}</b></font>`);
   const attrs = [`label=<${rows.join('<br/>')}>`, `fillcolor=${quote(colour.fill)}`, `color=${quote(colour.stroke)}`];

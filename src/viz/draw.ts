@@ -71,9 +71,9 @@ export function fontAttrs(role: TextRole): string {
   return `font-family="${fontFamily()}" font-size="${f.size}"${f.weight === 400 ? '' : ` font-weight="${f.weight}"`}`;
 }
 
-/** Pointwise layers are drawn as one-line pills: they change no coordinate. */
-export function isCompactType(type: string): boolean {
-  return ['relu', 'dropout', 'lrn', 'batch_norm', 'scale', 'softmax', 'argmax'].indexOf(type) >= 0;
+/** Pointwise layers are drawn as one-line pills (their type's definition says so): they change no coordinate. */
+export function isCompact(node: VizNode): boolean {
+  return node.pill === true;
 }
 
 /** `64×500×500`, or null while H and W are unknown. */
@@ -105,7 +105,7 @@ export function layoutGraph(dagre: DagreLib, model: VizModel, measure: Measure):
   g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 26, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of model.nodes) {
-    const compact = isCompactType(n.type);
+    const compact = isCompact(n);
     const short = n.name.slice(n.name.lastIndexOf('.') + 1);
     const prefix = n.name.slice(0, n.name.length - short.length);
     const title = measure(prefix, 'scope') + measure(short, 'name') + 12 + measure(n.type, 'type');

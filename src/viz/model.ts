@@ -67,6 +67,8 @@ export interface VizNode {
   crop?: number;
   /** True for crops written inline as `crop(x)` in a bottom list. */
   inline?: boolean;
+  /** True for the pointwise layers drawn as one-line pills. */
+  pill?: boolean;
 }
 
 export interface VizEdge {

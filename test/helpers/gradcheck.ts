@@ -36,25 +36,39 @@ export function gradcheck(
     ],
   ];
   for (const [name, base, grad, lossAt] of probes) {
-    const values = base.dataSync().slice();
-    const g = grad.dataSync();
-    const eps = 1e-2;
-    let worst = 0;
-    for (let s = 0; s < samples; s++) {
-      const i = rng.int(values.length);
-      const at = (delta: number): number => {
-        const v = values.slice();
-        v[i] = v[i]! + delta;
-        const tensor = tf.tensor(v, base.shape);
-        const r = lossAt(tensor);
-        tensor.dispose();
-        return r;
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      worst = Math.max(worst, Math.abs(numeric - g[i]!) / Math.max(1, Math.abs(numeric)));
-    }
+    const worst = worstGradientError(lossAt, base, grad.dataSync(), rng, samples);
     if (name === 'W') kernel.assign(base);
     t.true(worst < 2e-3, `${label} d/d${name}: worst relative error ${worst}`);
   }
   tf.dispose([c, gx, gw]);
+}
+
+/**
+ * `grad` (the analytic gradient of a scalar `lossAt` at `base`) against central differences at
+ * `samples` random entries; returns the worst relative error.
+ */
+export function worstGradientError(
+  lossAt: (v: tf.Tensor) => number,
+  base: tf.Tensor,
+  grad: ArrayLike<number>,
+  rng: Rng,
+  samples = 10,
+): number {
+  const values = base.dataSync().slice();
+  let worst = 0;
+  const eps = 1e-2;
+  for (let s = 0; s < samples; s++) {
+    const i = rng.int(values.length);
+    const at = (delta: number): number => {
+      const v = values.slice();
+      v[i] = v[i]! + delta;
+      const tensor = tf.tensor(v, base.shape);
+      const r = lossAt(tensor);
+      tensor.dispose();
+      return r;
+    };
+    const numeric = (at(eps) - at(-eps)) / (2 * eps);
+    worst = Math.max(worst, Math.abs(numeric - grad[i]!) / Math.max(1, Math.abs(numeric)));
+  }
+  return worst;
 }

@@ -24,7 +24,7 @@ function defaults(op: LayerType): Record<string, unknown> {
     case 'deconv':
       return { stride: [1, 1], pad: [0, 0], dilation: [1, 1], group: 1, biasTerm: true, weight, bias };
     case 'pool':
-      return { method: 'max', stride: [1, 1], pad: [0, 0], round: 'ceil' };
+      return { method: 'max', stride: [1, 1], pad: [0, 0], round: 'ceil', global: false };
     case 'relu':
       return { slope: 0 };
     case 'dropout':
@@ -32,13 +32,13 @@ function defaults(op: LayerType): Record<string, unknown> {
     case 'lrn':
       return { size: 5, alpha: 1e-4, beta: 0.75, k: 1 };
     case 'scale':
-      return { value: 1, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 1 } } };
+      return { value: 1, weight: { lr: 0, decay: 0, init: { kind: 'constant', value: 1 } }, biasTerm: false };
     case 'softmax_loss':
       return { normalize: true, weight: 1 };
     case 'fc':
       return { biasTerm: true, weight, bias };
     case 'batch_norm':
-      return { eps: 1e-5 };
+      return { eps: 1e-5, momentum: 0.999, global: false };
     default:
       return {};
   }

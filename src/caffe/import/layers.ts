@@ -155,7 +155,10 @@ function pooling(l: CaffeLayer, problems: Problems): Mapped | undefined {
   if (!p) return undefined;
   const method = p.get<string>('pool');
   if (method === 'STOCHASTIC') problems.push('stochastic pooling');
-  if (p.get<boolean>('global_pooling')) problems.push('global pooling (its kernel is the input size)');
+  if (p.get<boolean>('global_pooling')) {
+    const props: Prop[] = method === 'AVE' ? [['method', 'ave']] : [];
+    return { type: 'pool', props: [...props, ['global', 'true']], sections: [], notes: [] };
+  }
   const kernel = p.has('kernel_size')
     ? ([p.get<number>('kernel_size'), p.get<number>('kernel_size')] as Pair)
     : axes(p, '', 'kernel_h', 'kernel_w', undefined, problems);
@@ -226,7 +229,9 @@ function crop(l: CaffeLayer, problems: Problems): Mapped {
 function eltwise(l: CaffeLayer, problems: Problems): Mapped {
   const p = l.fields.message('eltwise_param');
   const op = p?.get<string>('operation') ?? 'SUM';
-  if (op !== 'SUM') problems.push(`element-wise ${op}: fcn sums only`);
+  if (op === 'PROD' || op === 'MAX')
+    return { type: 'eltwise', props: [['operation', op.toLowerCase()]], sections: [], notes: [] };
+  if (op !== 'SUM') problems.push(`element-wise ${op}`);
   const coeff = p?.all<number>('coeff') ?? [];
   const props: Prop[] =
     coeff.length && coeff.some((c) => c !== 1) ? [['coeff', `[${coeff.map(numberText).join(', ')}]`]] : [];
@@ -245,7 +250,6 @@ function concat(l: CaffeLayer, problems: Problems): Mapped {
 
 function scale(l: CaffeLayer, problems: Problems): Mapped {
   const p = l.fields.message('scale_param');
-  if (p?.get<boolean>('bias_term')) problems.push('a Scale layer with a bias term');
   if (p && (p.get<number>('axis') !== 1 || p.get<number>('num_axes') !== 1)) problems.push('a Scale not per channel');
   if (l.bottoms.length !== 1) problems.push('a Scale by a second bottom');
   const filler = p?.message('filler');
@@ -257,6 +261,7 @@ function scale(l: CaffeLayer, problems: Problems): Mapped {
   if (value !== 1) props.push(['value', numberText(value)]);
   if (w.lr !== 0) props.push(['lr', numberText(w.lr)]);
   if (w.decay !== 0) props.push(['decay', numberText(w.decay)]);
+  if (p?.get<boolean>('bias_term')) props.push(['bias', 'true']);
   return { type: 'scale', props, sections: [], notes: [] };
 }
 
@@ -310,9 +315,21 @@ export function mapLayer(l: CaffeLayer, problems: Problems): Mapped | undefined 
     case 'Concat':
       return concat(l, problems);
     case 'BatchNorm': {
-      const eps = l.fields.message('batch_norm_param')?.get<number>('eps') ?? 1e-5;
-      return simple('batch_norm', Math.abs(eps - 1e-5) > 1e-12 ? [['eps', numberText(eps)]] : []);
+      const p = l.fields.message('batch_norm_param');
+      const eps = p?.get<number>('eps') ?? 1e-5;
+      const momentum = p?.get<number>('moving_average_fraction') ?? 0.999;
+      const props: Prop[] = Math.abs(eps - 1e-5) > 1e-12 ? [['eps', numberText(eps)]] : [];
+      if (Math.abs(momentum - 0.999) > 1e-9) props.push(['momentum', numberText(momentum)]);
+      if (p?.get<boolean>('use_global_stats')) props.push(['global', 'true']);
+      return simple('batch_norm', props);
     }
+    case 'Sigmoid':
+      return simple('sigmoid');
+    case 'TanH':
+      return simple('tanh');
+    case 'PReLU':
+      // Caffe's defaults: a slope per channel, initialised to 0.25.
+      return simple('prelu');
     case 'Scale':
       return scale(l, problems);
     case 'Softmax':

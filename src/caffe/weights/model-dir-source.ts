@@ -19,6 +19,7 @@ const CAFFE_TYPES: Record<string, string> = {
   FcnCaffeDeconv: 'Deconvolution',
   FcnCaffeFc: 'InnerProduct',
   FcnCaffeScale: 'Scale',
+  FcnCaffeBatchNorm: 'BatchNorm',
   BatchNormalization: 'BatchNorm',
 };
 
@@ -62,11 +63,14 @@ function byLayers(tensors: Map<string, SourceBlob>, types: Map<string, string>):
       byLayer.set(layer, entry);
       layers.push(entry);
     }
-    // Caffe's blob order: weights then bias; BatchNorm's mean, variance and a scale factor of 1.
+    // Caffe's blob order: weights then bias; BatchNorm's mean, variance and scale factor.
     if (role === 'bias' || role === 'moving_variance') entry.blobs[1] = blob;
+    else if (role === 'factor') entry.blobs[2] = blob;
     else entry.blobs[0] = blob;
-    if (entry.type === 'BatchNorm') entry.blobs[2] = caffeView(new Float32Array([1]), [1]);
   }
+  // A model of an older fcn (tfjs's BatchNormalization) stores the statistics already divided: factor 1.
+  for (const entry of layers)
+    if (entry.type === 'BatchNorm' && !entry.blobs[2]) entry.blobs[2] = caffeView(new Float32Array([1]), [1]);
   return layers;
 }
 

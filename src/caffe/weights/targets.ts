@@ -13,7 +13,7 @@ export interface TargetWeight {
   /** The tfjs name, `layer/role` (`vgg.conv1_1/kernel`). */
   name: string;
   layer: string;
-  /** kernel, bias, scale, moving_mean or moving_variance. */
+  /** kernel, bias, scale, moving_mean, moving_variance or factor. */
   role: string;
   /** tfjs shape. */
   shape: number[];
@@ -36,11 +36,6 @@ export function caffeShapeOf(shape: number[]): number[] {
   return [...shape];
 }
 
-const BN_INIT: Record<string, Init> = {
-  moving_mean: { kind: 'constant', value: 0 },
-  moving_variance: { kind: 'constant', value: 1 },
-};
-
 /** The net's layers with parameters, in the model's order, and every weight in the model's order. */
 export function netTargets(ir: IRGraph, model: tf.LayersModel): { layers: TargetLayer[]; weights: TargetWeight[] } {
   const layers: TargetLayer[] = [];
@@ -54,14 +49,15 @@ export function netTargets(ir: IRGraph, model: tf.LayersModel): { layers: Target
     variables.forEach((v, i) => {
       const role = v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
       const plan = plans[i];
+      if (!plan) throw new Error(`netTargets: ${v.originalName} has no plan`);
       const w: TargetWeight = {
         name: v.originalName,
         layer: node.name,
         role,
         shape: v.shape as number[],
         caffeShape: caffeShapeOf(v.shape as number[]),
-        init: plan?.init ?? BN_INIT[role] ?? { kind: 'constant', value: 0 },
-        layout: plan?.layout ?? { kind: 'vector' },
+        init: plan.init,
+        layout: plan.layout,
       };
       layer.weights.push(w);
       weights.push(w);

@@ -8,10 +8,12 @@
  *   padding (`(out − 1)·s ≥ H + p`, Caffe applies this only when p > 0); `floor` selectable;
  * - deconv: `s·(H − 1) + k − 2p`;
  * - crop: the reference's size; offset + reference must fit in the input;
- * - sum, concat and the loss need equal sizes; fc gives 1.
+ * - pointwise layers (sum, concat, …) and the loss need equal sizes; fc and global pooling
+ *   give 1; a resize to another blob takes that blob's size.
  */
 import type { IRGraph } from '../ir/types.js';
-import { convOutSize, deconvOutSize, poolOutSize } from '../layers/sizes.js';
+import { unreachable } from '../layers/def.js';
+import { deconvOutSize, poolOutSize } from '../layers/sizes.js';
 import type { Pair } from '../layers/types.js';
 import { spatialOf } from './spatial.js';
 
@@ -32,7 +34,9 @@ export interface AxisResult {
 
 /**
  * Propagates sizes along `axis`. `inputSize` gives each input node's size (null if unknown).
- * With `firstFailure`, stops at the first failure (for the input-size search).
+ * With `firstFailure` (the input-size search), stops at the first failure and leaves out the
+ * losses' size checks: whether the net computes at a size does not depend on its labels,
+ * whose size the data decides (a U-Net's tile label is cropped to the output with `crop(label)`).
  */
 export function propagateAxis(
   ir: IRGraph,
@@ -49,36 +53,56 @@ export function propagateAxis(
     const x = inputs[0] ?? null;
     let out: number | null = null;
     const sp = spatialOf(node);
-    if (node.op === 'input') out = inputSize(id);
-    else if (node.op === 'fc') out = 1;
-    else if (sp.kind === 'window' && x !== null) {
-      const { k, s, p } = sp.axes[axis];
-      // k is already the effective extent, so no dilation here.
-      out = node.op === 'pool' ? poolOutSize(x, k, s, p, node.params.round) : convOutSize(x, k, s, p);
-      if (out <= 0) {
-        failures.push({ kind: 'collapse', node: id, size: out, from: x });
-        out = null;
-      }
-    } else if (sp.kind === 'deconv' && x !== null) {
-      const { k, s, p } = sp.axes[axis];
-      out = deconvOutSize(x, k, s, p);
-      if (out <= 0) {
-        failures.push({ kind: 'collapse', node: id, size: out, from: x });
-        out = null;
-      }
-    } else if (node.op === 'crop') {
-      out = inputs[1] ?? null;
-      const offset = offsets.get(id)?.[axis];
-      if (out !== null && x !== null && offset !== undefined && offset + out > x) {
-        failures.push({ kind: 'crop', node: id, offset, reference: out, from: x });
-        out = null;
-      }
-    } else if (node.op === 'sum' || node.op === 'concat' || node.op === 'softmax_loss') {
+    const sameSize = (keep: boolean): number | null => {
       const known = inputs.filter((v): v is number => v !== null);
-      if (known.some((v) => v !== known[0])) {
-        failures.push({ kind: 'mismatch', node: id, sizes: inputs });
-      } else if (node.op !== 'softmax_loss' && known.length === inputs.length) out = x;
-    } else if (sp.kind === 'identity') out = x;
+      if (known.some((v) => v !== known[0])) failures.push({ kind: 'mismatch', node: id, sizes: inputs });
+      else if (keep && known.length === inputs.length) return x;
+      return null;
+    };
+    const collapses = (size: number, from: number): number | null => {
+      if (size > 0) return size;
+      failures.push({ kind: 'collapse', node: id, size, from });
+      return null;
+    };
+    switch (sp.kind) {
+      case 'source':
+        out = inputSize(id);
+        break;
+      case 'window': {
+        // k is already the effective extent, so no dilation here; `floor` is the convolution's rule.
+        const { k, s, p } = sp.axes[axis];
+        if (x !== null) out = collapses(poolOutSize(x, k, s, p, sp.round), x);
+        break;
+      }
+      case 'deconv': {
+        const { k, s, p } = sp.axes[axis];
+        if (x !== null) out = collapses(deconvOutSize(x, k, s, p), x);
+        break;
+      }
+      case 'crop': {
+        out = inputs[1] ?? null;
+        const offset = offsets.get(id)?.[axis];
+        if (out !== null && x !== null && offset !== undefined && offset + out > x) {
+          failures.push({ kind: 'crop', node: id, offset, reference: out, from: x });
+          out = null;
+        }
+        break;
+      }
+      case 'pointwise':
+        out = sameSize(true);
+        break;
+      case 'like':
+        out = inputs[1] ?? null;
+        break;
+      case 'collapse':
+        out = 1;
+        break;
+      case 'loss':
+        if (!firstFailure) sameSize(false);
+        break;
+      default:
+        unreachable(sp);
+    }
     if (failures.length && firstFailure) break;
     sizes[id] = out;
   }

@@ -5,18 +5,22 @@
  *   i's window `s·i − p … s·i − p + k − 1`;
  * - deconv: the inverse of a conv with the same k, s, p: a = 1/s, b = (p − (k−1)/2)/s;
  * - crop by offset o: a = 1, b = o;
- * - pointwise layers: identity; fc and the loss: no map (the spatial chain breaks).
+ * - pointwise layers: identity; fc, global pooling, a resize to another blob's size and the
+ *   loss: no map (the spatial chain breaks).
  *
  * Relating two blobs follows Caffe's coord_map.py: walk back from the first blob collecting
  * its ancestors with composed maps, walk back from the second until an ancestor of the
  * first is met (the common ancestor), and combine. Walks are breadth first with inputs in
- * order, so the result and the paths shown in messages are deterministic.
+ * order, so the result and the paths shown in messages are deterministic. Inputs share one
+ * frame (a label lines up with its image) unless declared `frame: own`, so the walks may meet
+ * at the frame's first input even when the blobs descend from different inputs.
  */
 import type { IRGraph } from '../ir/types.js';
 import type { Pair } from '../layers/types.js';
+import { unreachable } from '../layers/def.js';
 import { formatList } from './format.js';
 import { Rational } from './rational.js';
-import { describeLayer, spatialInputs, spatialOf } from './spatial.js';
+import { describeLayer, frameRoot, inImageFrame, spatialInputs, spatialOf } from './spatial.js';
 
 /** One axis: `input = a·output + b`. */
 export interface AxisMap {
@@ -61,10 +65,15 @@ export function layerMap(ir: IRGraph, id: number, offsets: OffsetLookup): CoordM
       const o = offsets(id);
       return o && ([0, 1].map((i) => ({ a: Rational.ONE, b: Rational.of(o[i]!) })) as CoordMap);
     }
-    case 'identity':
+    case 'pointwise':
       return IDENTITY;
-    default:
+    case 'source':
+    case 'like':
+    case 'collapse':
+    case 'loss':
       return undefined;
+    default:
+      return unreachable(sp);
   }
 }
 
@@ -108,16 +117,25 @@ function walk(ir: IRGraph, start: number, offsets: OffsetLookup, target?: (id: n
   const reached = new Map<number, { map: CoordMap; child: number | null }>([[start, { map: IDENTITY, child: null }]]);
   const order = [start];
   const stops: Stop[] = [];
+  const root = frameRoot(ir);
   for (let i = 0; i < order.length; i++) {
     const id = order[i]!;
     if (target?.(id)) return { reached, order, stops, found: id };
     const node = ir.nodes[id]!;
+    // Inputs of the image frame share coordinates: each maps to the frame's root by the identity.
+    if (node.op === 'input') {
+      if (root !== undefined && id !== root && inImageFrame(node) && !reached.has(root)) {
+        reached.set(root, { map: reached.get(id)!.map, child: id });
+        order.push(root);
+      }
+      continue;
+    }
     const parents = spatialInputs(node);
     const kind = spatialOf(node).kind;
     const map = layerMap(ir, id, offsets);
     if (!map) {
-      if (kind === 'break') stops.push({ node: id, reason: 'break' });
       if (kind === 'crop') stops.push({ node: id, reason: 'unresolved-crop' });
+      else if (kind !== 'source') stops.push({ node: id, reason: 'break' });
       continue;
     }
     const total = reached.get(id)!.map;

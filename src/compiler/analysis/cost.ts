@@ -2,9 +2,10 @@
  * Cost of a net at a given input size: parameters, FLOPs and activation memory per node
  * and in total.
  *
- * - Parameters: conv `out·(in/group)·kh·kw` (+ `out` biases), deconv `in·(out/group)·kh·kw`
- *   (+ `out`), fc `in·H·W·out` (+ `out`), scale one per channel, batch norm Caffe's stored
- *   mean and variance (2 per channel) plus its moving-average factor.
+ * - Parameters: the values each layer stores, by its type's definition (../layers/): conv
+ *   `out·(in/group)·kh·kw` (+ `out` biases), deconv `in·(out/group)·kh·kw` (+ `out`), fc
+ *   `in·H·W·out` (+ `out`), scale one per channel, batch norm Caffe's running mean and
+ *   variance (2 per channel) plus its moving-average factor; the emitted model stores the same.
  * - FLOPs count the multiply-adds of conv, deconv and fc layers, 2 each, as the published
  *   tables do (VGG16's conv layers: 30.7 GFLOPs at 224×224). Biases, pooling, activations
  *   and element-wise layers are left out. A conv uses each weight once per output pixel, a
@@ -13,6 +14,7 @@
  * Anything that needs a size unknown without an input size is null.
  */
 import type { IRGraph, IRNode } from '../ir/types.js';
+import { layerDef } from '../layers/registry.js';
 import type { BlobShape } from './shapes.js';
 
 export interface NodeCost {
@@ -48,33 +50,10 @@ function nodeCost(node: IRNode, shapes: BlobShape[], channels: (number | null)[]
       : outArea === null || shape[0] === null
         ? null
         : BYTES_PER_VALUE * shape[0] * outArea;
-  const times = (a: number | null, b: number | null) => (a === null || b === null ? null : a * b);
-  switch (node.op) {
-    case 'conv':
-    case 'deconv': {
-      const { out, group, kernel, biasTerm } = node.params;
-      const [kh, kw] = kernel;
-      // Both hold in·out/group·kh·kw weights, each used once per output pixel (conv) or per input pixel (deconv).
-      const weights = inC === null ? null : (inC * out * kh * kw) / group;
-      const flops = times(weights === null ? null : 2 * weights, node.op === 'conv' ? outArea : inArea);
-      return { params: weights === null ? null : weights + (biasTerm ? out : 0), flops, memory };
-    }
-    case 'fc': {
-      const inputs = times(inC, inArea);
-      const weights = inputs === null ? null : inputs * node.params.out;
-      return {
-        params: weights === null ? null : weights + (node.params.biasTerm ? node.params.out : 0),
-        flops: weights === null ? null : 2 * weights,
-        memory,
-      };
-    }
-    case 'scale':
-      return { params: inC, flops: 0, memory };
-    case 'batch_norm':
-      return { params: inC === null ? null : 2 * inC + 1, flops: 0, memory };
-    default:
-      return { params: 0, flops: 0, memory };
-  }
+  if (node.op === 'input') return { params: 0, flops: 0, memory };
+  const def = layerDef(node.op);
+  const c = { inC, outC: channels[node.id] ?? null, inArea, outArea, inputs: node.inputs.length };
+  return { params: def.paramCount(node.params, c), flops: def.flops(node.params, c), memory };
 }
 
 function sum(values: (number | null)[]): number | null {

@@ -7,6 +7,7 @@
 import type { IRGraph } from '../ir/types.js';
 import type { Pair } from '../layers/types.js';
 import type { CropAnalysis } from './crops.js';
+import { layerDef } from '../layers/registry.js';
 import { Rational } from './rational.js';
 import type { ReceptiveAnalysis } from './receptive.js';
 import { primaryInput, spatialInputs } from './spatial.js';
@@ -46,7 +47,7 @@ export function strideLadder(ir: IRGraph, fields: ReceptiveAnalysis, crops: Crop
   };
   const isFusion = (id: number) => {
     const n = ir.nodes[id]!;
-    return (n.op === 'sum' || n.op === 'concat') && n.inputs.length > 1;
+    return n.op !== 'input' && layerDef(n.op).fusion === true && n.inputs.length > 1;
   };
 
   const branch = (blob: number): Branch => {

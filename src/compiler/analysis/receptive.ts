@@ -21,10 +21,12 @@
  *
  * Other layers: crop by o gives P' = P − o·S; pointwise layers pass (S, r, P) through; a
  * layer with several inputs (sum, concat) takes the union of their regions (Araujo's
- * multi-path rule: the smallest start, the largest end); fc and the loss break the chain.
+ * multi-path rule: the smallest start, the largest end); fc, global pooling, a resize to
+ * another blob's size and the loss break the chain.
  */
 import type { IRGraph } from '../ir/types.js';
 import type { Pair } from '../layers/types.js';
+import { unreachable } from '../layers/def.js';
 import { Rational } from './rational.js';
 import { spatialInputs, spatialOf, type Window } from './spatial.js';
 
@@ -73,11 +75,24 @@ export function receptiveFields(ir: IRGraph, offsets: ReadonlyMap<number, Pair>)
     const parents = sp.kind === 'crop' && !offset ? [] : spatialInputs(node);
     for (const parent of parents) {
       for (const [input, field] of fields[parent]!) {
-        const next = field.map((f, axis) => {
-          if (sp.kind === 'window') return throughWindow(f, sp.axes[axis]!);
-          if (sp.kind === 'deconv') return throughDeconv(f, sp.axes[axis]!);
-          if (sp.kind === 'crop') return { ...f, padding: f.padding.sub(f.stride.mul(offset![axis]!)) };
-          return f;
+        const next = field.map((f, axis): AxisField => {
+          switch (sp.kind) {
+            case 'window':
+              return throughWindow(f, sp.axes[axis]!);
+            case 'deconv':
+              return throughDeconv(f, sp.axes[axis]!);
+            case 'crop':
+              return { ...f, padding: f.padding.sub(f.stride.mul(offset![axis]!)) };
+            case 'pointwise':
+              return f;
+            case 'source':
+            case 'like':
+            case 'collapse':
+            case 'loss':
+              throw new Error(`receptiveFields: '${node.name}' (${sp.kind}) has no spatial inputs`);
+            default:
+              return unreachable(sp);
+          }
         }) as Field;
         const prior = mine.get(input);
         mine.set(input, prior ? [union(prior[0], next[0]), union(prior[1], next[1])] : next);

@@ -7,6 +7,7 @@
  */
 import { error, type Diagnostic } from '../../diagnostics/index.js';
 import type { IRGraph, IRNode } from '../ir/types.js';
+import { layerDef } from '../layers/registry.js';
 import type { Pair } from '../layers/types.js';
 import { propagateAxis, smallestInput, type AxisFailure, type AxisResult } from './axis.js';
 import { formatList, formatPair, formatSize } from './format.js';
@@ -30,34 +31,18 @@ export interface ShapeAnalysis {
 /** Input sizes tried when searching for the smallest one that survives. */
 export const INPUT_SEARCH_LIMIT = 4096;
 
-/** Channels of every blob: conv/deconv/fc give `out`, concat adds, argmax gives 1, the loss none. */
+/** Channels of every blob, by each layer type's own rule (conv gives `out`, concat adds, …; the loss none). */
 export function inferChannels(ir: IRGraph): (number | null)[] {
   const channels: (number | null)[] = [];
   for (const node of ir.nodes) {
-    const first = node.inputs.length ? (channels[node.inputs[0]!] ?? null) : null;
-    switch (node.op) {
-      case 'input':
-        channels.push(node.input.channels);
-        break;
-      case 'conv':
-      case 'deconv':
-      case 'fc':
-        channels.push(node.params.out);
-        break;
-      case 'concat': {
-        const all = node.inputs.map((i) => channels[i] ?? null);
-        channels.push(all.includes(null) ? null : all.reduce<number>((a, c) => a + c!, 0));
-        break;
-      }
-      case 'argmax':
-        channels.push(1);
-        break;
-      case 'softmax_loss':
-        channels.push(null);
-        break;
-      default:
-        channels.push(first);
-    }
+    if (node.op === 'input') channels.push(node.input.channels);
+    else
+      channels.push(
+        layerDef(node.op).channels(
+          node.params,
+          node.inputs.map((i) => channels[i] ?? null),
+        ),
+      );
   }
   return channels;
 }
@@ -124,6 +109,13 @@ function sizeDiagnostics(
     } else {
       const parts = node.inputs.map((i) => `'${ir.nodes[i]!.name}' is ${formatSize(pair((a) => size(a, i)))}`);
       message = `'${node.name}' (${node.op}) needs inputs of one size, but${at} ${formatList(parts)}`;
+      const label = node.op === 'softmax_loss' ? ir.nodes[node.inputs[1]!] : undefined;
+      if (label?.op === 'input') {
+        const score = ir.nodes[node.inputs[0]!]!.name;
+        // The scores are smaller than the image (valid convolutions): the label must be cut to them.
+        const fix = `crop the label to the scores: 'bottom: [${score}, crop(${label.name})]'`;
+        return error('size-mismatch', message, node.origin.span, { help: fix, notes: originNotes(node) });
+      }
     }
     return error(sizeCode(kind), message, node.origin.span, { help, notes: originNotes(node as IRNode) });
   });

@@ -3,86 +3,43 @@
  * receptive fields and the checks all agree on what a layer does to the H and W axes.
  */
 import type { IRGraph, IRNode } from '../ir/types.js';
-import type { Pair } from '../layers/types.js';
+import { unreachable, type Spatial as LayerSpatial, type Window } from '../layers/def.js';
+import { layerDef } from '../layers/registry.js';
 
-/** One axis of a sliding window: effective kernel extent, stride, pad. */
-export interface Window {
-  /** Effective extent `dilation·(kernel−1)+1`. */
-  k: number;
-  s: number;
-  p: number;
-}
+export type { Window };
 
 /**
- * How a layer maps space:
- * - `window`: convolution or pooling, output i covers input `s·i−p … s·i−p+k−1`;
- * - `deconv`: the transpose of a window with the same k, s, p;
- * - `crop`: output i is input `i + offset` (the offset comes from the crop analysis);
- * - `identity`: pointwise in space (ReLU, dropout, LRN, sum, concat, scale, softmax, argmax, batch norm);
- * - `break`: no spatial correspondence (fc, the scalar loss);
- * - `source`: an input.
+ * How a node maps space: an input is a `source`; a layer's behaviour comes from its type's
+ * definition (../layers/def.ts lists the closed set of kinds).
  */
-export type Spatial =
-  | { kind: 'window'; axes: [Window, Window] }
-  | { kind: 'deconv'; axes: [Window, Window] }
-  | { kind: 'crop' }
-  | { kind: 'identity' }
-  | { kind: 'break' }
-  | { kind: 'source' };
-
-function windows(kernel: Pair, stride: Pair, pad: Pair, dilation: Pair = [1, 1]): [Window, Window] {
-  const axis = (i: 0 | 1): Window => ({ k: dilation[i] * (kernel[i] - 1) + 1, s: stride[i], p: pad[i] });
-  return [axis(0), axis(1)];
-}
+export type Spatial = LayerSpatial | { kind: 'source' };
 
 /** The spatial behaviour of a node. */
 export function spatialOf(node: IRNode): Spatial {
-  switch (node.op) {
-    case 'input':
-      return { kind: 'source' };
-    case 'conv':
-      return {
-        kind: 'window',
-        axes: windows(node.params.kernel, node.params.stride, node.params.pad, node.params.dilation),
-      };
-    case 'pool':
-      return { kind: 'window', axes: windows(node.params.kernel, node.params.stride, node.params.pad) };
-    case 'deconv':
-      return {
-        kind: 'deconv',
-        axes: windows(node.params.kernel, node.params.stride, node.params.pad, node.params.dilation),
-      };
-    case 'crop':
-      return { kind: 'crop' };
-    case 'fc':
-    case 'softmax_loss':
-      return { kind: 'break' };
-    case 'relu':
-    case 'dropout':
-    case 'lrn':
-    case 'sum':
-    case 'concat':
-    case 'scale':
-    case 'softmax':
-    case 'argmax':
-    case 'batch_norm':
-      return { kind: 'identity' };
-  }
+  return node.op === 'input' ? { kind: 'source' } : layerDef(node.op).spatial(node.params);
 }
 
 /**
  * The inputs whose coordinates flow into a node's output. A crop's second input only lends
- * its size (Caffe's coord_map.py walks only the cropped bottom); `break` layers have none.
+ * its size (Caffe's coord_map.py walks only the cropped bottom); layers without a coordinate
+ * map (fc, global pooling, a resize to another blob's size, the loss) have none.
  */
 export function spatialInputs(node: IRNode): number[] {
-  switch (spatialOf(node).kind) {
+  const sp = spatialOf(node);
+  switch (sp.kind) {
     case 'source':
-    case 'break':
+    case 'collapse':
+    case 'loss':
+    case 'like':
       return [];
     case 'crop':
       return node.inputs.slice(0, 1);
-    default:
+    case 'window':
+    case 'deconv':
+    case 'pointwise':
       return node.inputs;
+    default:
+      return unreachable(sp);
   }
 }
 
@@ -94,6 +51,25 @@ export function describeLayer(node: IRNode): string {
   const both = (f: (a: Window) => number) => (f(h) === f(w) ? `${f(h)}` : `${f(h)}x${f(w)}`);
   const pad = h.p || w.p ? ` pad ${both((a) => a.p)}` : '';
   return `${node.op} ${h.k}x${w.k}/${both((a) => a.s)}${pad}`;
+}
+
+/**
+ * The input that stands for the image frame: the primary input, when it is in that frame.
+ * Every input not declared `frame: own` shares its coordinates (a label lines up with its
+ * image pixel for pixel), so a crop can align a label to a smaller score map.
+ */
+export function frameRoot(ir: IRGraph): number | undefined {
+  const inFrame = (id: number) => {
+    const n = ir.nodes[id]!;
+    return n.op === 'input' && !n.input.ownFrame;
+  };
+  const primary = primaryInput(ir);
+  return primary !== undefined && inFrame(primary) ? primary : ir.inputs.find(inFrame);
+}
+
+/** Whether an input shares the image frame with the others. */
+export function inImageFrame(node: IRNode): boolean {
+  return node.op === 'input' && !node.input.ownFrame;
 }
 
 /** The first input declared as an image (else the first input): the reference for strides and fields. */

@@ -56,8 +56,12 @@ export function builtinLayer(node: LayerNode, schema: LayerSchema, frame: Frame,
     }
     bottoms = [{ abs: frame.prev }];
   }
-  if (schema.type === 'crop')
-    bottoms = cropBottoms(name, bottoms, values.get('like') as Value | undefined, header, frame, r);
+  const like = values.get('like') as Value | undefined;
+  if (schema.type === 'crop') bottoms = cropBottoms(name, bottoms, like, header, frame, r);
+  else if (like) bottoms = [...bottoms, likeBottom(like, frame, r)];
+  // A rule across parameters is checked only when every parameter given was valid (else it was reported already).
+  const broken = entries.every((e) => values.has(e.key)) ? schema.check?.(values) : undefined;
+  if (broken) r.error(broken.code, `${broken.message} for ${schema.type} layer '${name}'`, header);
 
   const reference = bottoms.find((b) => !b.crop);
   const inputs: string[] = [];
@@ -156,12 +160,17 @@ function cropBottoms(
     });
     return [...bottoms, { abs: undefined }];
   }
-  if (isUnknown(like)) return [...bottoms, { abs: '' }];
+  return [...bottoms, likeBottom(like, frame, r)];
+}
+
+/** The blob a `like:` names. */
+function likeBottom(like: Value, frame: Frame, r: Reporter): Bottom {
+  if (isUnknown(like)) return { abs: '' };
   if (like.kind !== 'word') {
     r.error('type-mismatch', `'like' expects a blob name, found ${describeValue(like)}`, like.span);
-    return [...bottoms, { abs: undefined }];
+    return { abs: undefined };
   }
-  return [...bottoms, { abs: lookup(frame, like) }];
+  return { abs: lookup(frame, like) };
 }
 
 function checkInputCount(schema: LayerSchema, name: string, n: number, span: Span, r: Reporter): void {

@@ -178,6 +178,7 @@ export class Expander implements Sink {
       ...(size ? { size } : {}),
       ...(mean ? { mean } : {}),
       order,
+      ...(values.get('frame') === 'own' ? { ownFrame: true as const } : {}),
       span: node.span,
     });
     define(frame, name, { abs, span: node.name.span }, this.r);

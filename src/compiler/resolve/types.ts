@@ -16,6 +16,11 @@ export interface ResolvedInput {
   mean?: number[];
   /** Channel order the net expects; images are read as RGB and reordered if this is 'bgr'. */
   order: 'rgb' | 'bgr';
+  /**
+   * Set for an input declared `frame: own`: its pixels do not line up with the other inputs'.
+   * Every other input shares the image frame, as the tops of one Caffe data layer do.
+   */
+  ownFrame?: true;
   span: Span;
 }
 

@@ -12,6 +12,7 @@
  * - fc → Flatten (Caffe's C, H, W order) + Gemm, reshaped back to [N, out, 1, 1].
  * The table is exhaustive over LayerType: a new layer type does not compile until it is mapped.
  */
+import { UserError } from '../../diagnostics/index.js';
 import type { LayerType } from '../../compiler/layers/types.js';
 import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import type { GraphBuilder } from './graph.js';
@@ -43,6 +44,13 @@ function convLike<T extends 'conv' | 'deconv'>(op: 'Conv' | 'ConvTranspose'): Tr
       dilations: [...p.dilation],
       group: p.group,
     });
+  };
+}
+
+/** A layer type this exporter does not map yet: the export stops with a message that names it. */
+function notYet<T extends LayerType>(): Translate<T> {
+  return ({ node }) => {
+    throw new UserError(`fcn export: layer ${node.name} is of type ${node.op}, which the ONNX export does not map yet`);
   };
 }
 
@@ -150,4 +158,9 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
       { epsilon: { float: node.params.eps } },
     );
   },
+  eltwise: notYet<'eltwise'>(),
+  interp: notYet<'interp'>(),
+  prelu: notYet<'prelu'>(),
+  sigmoid: notYet<'sigmoid'>(),
+  tanh: notYet<'tanh'>(),
 };

@@ -5,6 +5,7 @@
  * (in, out/g, kh, kw), inner product (out, in). The table is exhaustive over LayerType: a new
  * layer type does not compile until it is mapped.
  */
+import { UserError } from '../../diagnostics/index.js';
 import type { Init, LayerType, ParamSpec } from '../../compiler/layers/types.js';
 import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import { py } from './names.js';
@@ -51,6 +52,15 @@ function convLike<T extends 'conv' | 'deconv'>(fn: 'F.conv2d' | 'F.conv_transpos
     const b = p.biasTerm ? c.param('bias', 1, p.bias, p.bias.init) : 'None';
     const args = `stride=${py(p.stride)}, padding=${py(p.pad)}, dilation=${py(p.dilation)}, groups=${p.group}`;
     return [`${c.out} = ${fn}(${c.inputs[0]}, ${w}, ${b}, ${args})`];
+  };
+}
+
+/** A layer type this exporter does not map yet: the export stops with a message that names it. */
+function notYet<T extends LayerType>(): Translate<T> {
+  return ({ node }) => {
+    throw new UserError(
+      `fcn export: layer ${node.name} is of type ${node.op}, which the PyTorch export does not map yet`,
+    );
   };
 }
 
@@ -119,4 +129,9 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
       `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=self.training, momentum=0.001, eps=${py(c.node.params.eps)})`,
     ];
   },
+  eltwise: notYet<'eltwise'>(),
+  interp: notYet<'interp'>(),
+  prelu: notYet<'prelu'>(),
+  sigmoid: notYet<'sigmoid'>(),
+  tanh: notYet<'tanh'>(),
 };

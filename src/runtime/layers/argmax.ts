@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { oneShape, single, type BaseLayerArgs, type Shape } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export class ChannelArgmax extends tf.layers.Layer {
   static className = 'FcnChannelArgmax';
@@ -22,3 +23,6 @@ export class ChannelArgmax extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(ChannelArgmax);
+
+/** The runtime twin of `argmax`. */
+export const argmaxPlan: Plan<'argmax'> = (node) => bare(new ChannelArgmax({ name: node.name }));

@@ -20,6 +20,8 @@ import {
   type Shape,
 } from './args.js';
 import { dilateKernel } from './dilate.js';
+import type { ConvParams } from '../../compiler/layers/types.js';
+import { kernelAndBias, type Plan } from './plan.js';
 
 export interface CaffeConvArgs extends BaseLayerArgs {
   filters: number;
@@ -155,3 +157,25 @@ export class CaffeConv extends ConvGeometry {
   }
 }
 tf.serialization.registerClass(CaffeConv);
+
+/** The runtime twin of `conv`. */
+export const convPlan: Plan<'conv'> = (node) => {
+  const p = node.params;
+  return {
+    layer: new CaffeConv({ name: node.name, ...convArgs(p) }),
+    weights: kernelAndBias(p, { kind: 'conv', group: p.group }),
+  };
+};
+
+/** The layer arguments of a conv or deconv node. */
+export function convArgs(p: ConvParams): CaffeConvArgs {
+  return {
+    filters: p.out,
+    kernel: p.kernel,
+    stride: p.stride,
+    pad: p.pad,
+    dilation: p.dilation,
+    group: p.group,
+    useBias: p.biasTerm,
+  };
+}

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkPair, type BaseLayerArgs, type Pair, type Shape } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export interface CropArgs extends BaseLayerArgs {
   /** [h, w] offset of the reference's origin inside the input. */
@@ -47,3 +48,9 @@ export class Crop extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(Crop);
+
+/** The runtime twin of `crop`: the offset is the analysis's (or the written one). */
+export const cropPlan: Plan<'crop'> = (node, ctx) => {
+  if (!ctx.offset) throw new Error(`crop ${node.name}: no offset was inferred or given`);
+  return bare(new Crop({ name: node.name, offset: ctx.offset }));
+};

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { deconvOutSize, explicitPad, single } from './args.js';
 import { ConvGeometry } from './conv.js';
 import { dilateKernel } from './dilate.js';
+import { convArgs } from './conv.js';
+import { kernelAndBias, type Plan } from './plan.js';
 
 export class CaffeDeconv extends ConvGeometry {
   static className = 'FcnCaffeDeconv';
@@ -39,3 +41,12 @@ export class CaffeDeconv extends ConvGeometry {
   }
 }
 tf.serialization.registerClass(CaffeDeconv);
+
+/** The runtime twin of `deconv`. */
+export const deconvPlan: Plan<'deconv'> = (node) => {
+  const p = node.params;
+  return {
+    layer: new CaffeDeconv({ name: node.name, ...convArgs(p) }),
+    weights: kernelAndBias(p, { kind: 'deconv', group: p.group }),
+  };
+};

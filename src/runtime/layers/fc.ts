@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, oneShape, single, type BaseLayerArgs, type Shape } from './args.js';
+import { kernelAndBias, type Plan } from './plan.js';
 
 export interface CaffeFcArgs extends BaseLayerArgs {
   units: number;
@@ -51,3 +52,12 @@ export class CaffeFc extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CaffeFc);
+
+/** The runtime twin of `fc`. */
+export const fcPlan: Plan<'fc'> = (node) => {
+  const p = node.params;
+  return {
+    layer: new CaffeFc({ name: node.name, units: p.out, useBias: p.biasTerm }),
+    weights: kernelAndBias(p, { kind: 'fc' }),
+  };
+};

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, checkNumber, oneShape, single, type BaseLayerArgs, type Shape } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export interface CaffeLRNArgs extends BaseLayerArgs {
   size: number;
@@ -51,3 +52,6 @@ export class CaffeLRN extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CaffeLRN);
+
+/** The runtime twin of `lrn`. */
+export const lrnPlan: Plan<'lrn'> = (node) => bare(new CaffeLRN({ name: node.name, ...node.params }));

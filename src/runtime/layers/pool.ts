@@ -22,6 +22,7 @@ import {
   type Pair,
   type Shape,
 } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export interface CaffePoolArgs extends BaseLayerArgs {
   method: 'max' | 'ave';
@@ -119,3 +120,36 @@ export class CaffePool extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CaffePool);
+
+/** GlobalPool: Caffe's global_pooling, the max or mean of each channel over the whole map, [N, 1, 1, C]. */
+export class GlobalPool extends tf.layers.Layer {
+  static className = 'FcnGlobalPool';
+  readonly method: 'max' | 'ave';
+
+  constructor(args: BaseLayerArgs & { method: 'max' | 'ave' }) {
+    super(args);
+    this.method = checkEnum(this.name, 'method', args.method, ['max', 'ave'] as const);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = oneShape(inputShape);
+    return [s[0]!, 1, 1, s[3]!];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => (this.method === 'max' ? tf.max : tf.mean)(single(inputs), [1, 2], true));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), method: this.method };
+  }
+}
+tf.serialization.registerClass(GlobalPool);
+
+/** The runtime twin of `pool`. */
+export const poolPlan: Plan<'pool'> = (node) => {
+  const { global, ...p } = node.params;
+  return bare(
+    global ? new GlobalPool({ name: node.name, method: p.method }) : new CaffePool({ name: node.name, ...p }),
+  );
+};

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNumber, type BaseLayerArgs, type Shape } from './args.js';
+import { bare, type Plan } from './plan.js';
 
 export interface EltwiseSumArgs extends BaseLayerArgs {
   /** One coefficient per input; all 1 when absent. */
@@ -46,3 +47,7 @@ export class EltwiseSum extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(EltwiseSum);
+
+/** The runtime twin of `sum`. */
+export const sumPlan: Plan<'sum'> = (node) =>
+  bare(new EltwiseSum({ name: node.name, coeff: node.params.coeff ?? null }));

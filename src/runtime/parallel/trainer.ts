@@ -10,10 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../diagnostics/index.js';
-import type { ModelInfo } from '../info.js';
+import type { ModelInfo, ModelLoss } from '../info.js';
 import { modelArtifacts } from '../model-io.js';
 import { lossNormaliser } from '../loss.js';
-import type { Batch } from '../net-loss.js';
+import { lossLabels, type Batch } from '../net-loss.js';
 import { Trainer, type SgdSettings, type SgdTrainer, type TrainerState } from '../train-step.js';
 import { Packing } from './packing.js';
 import { WorkerPool, workerEntry, type WorkerEntry } from './pool.js';
@@ -134,6 +134,19 @@ export class ParallelTrainer implements SgdTrainer {
     return this.base.trainable;
   }
 
+  /** The normaliser of a loss over `crop(label)`: its labels are the window the scores' size cuts. */
+  private croppedNormaliser(loss: ModelLoss, batch: Batch, size: number): number {
+    const { model, info } = this.base;
+    const shapes = info.inputs.map((i) => batch.inputs[i.name]!.shape as number[]);
+    const out = model.computeOutputShape(shapes.length === 1 ? shapes[0]! : shapes);
+    const outs = (Array.isArray(out[0]) ? out : [out]) as number[][];
+    const scoreShape = outs[info.outputs.indexOf(loss.score)]!;
+    const labels = tf.tidy(() => lossLabels(loss, batch.labels[loss.label]!, [size, scoreShape[1]!, scoreShape[2]!]));
+    const n = lossNormaliser(labels.dataSync(), size, loss);
+    labels.dispose();
+    return n;
+  }
+
   /** One SGD step on the whole batch; resolves to its loss before the update, or rejects with a worker's error. */
   async step(batch: Batch, lr = this.base.settings.lr): Promise<number> {
     const size = Object.values(batch.inputs)[0]?.shape[0] ?? 0;
@@ -145,7 +158,7 @@ export class ParallelTrainer implements SgdTrainer {
     for (const l of this.base.info.losses) {
       const w = labels[l.label];
       if (!w) throw new Error(`no labels for ${l.label}`);
-      normalisers[l.name] = lossNormaliser(w.values, size, l);
+      normalisers[l.name] = l.labelOffset ? this.croppedNormaliser(l, batch, size) : lossNormaliser(w.values, size, l);
     }
     const replies = this.send(ranges.slice(1), mapValues(batch.inputs, readWhole), labels, normalisers);
     // Meanwhile the main thread computes shard 0.

@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../../../diagnostics/index.js';
+import { layerDef } from '../../layers/registry.js';
 import { formatList, formatPair } from '../format.js';
 import type { Rational } from '../rational.js';
 import { primaryInput } from '../spatial.js';
@@ -15,7 +16,7 @@ export function FusionStrideRule({ ir, fields }: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const primary = primaryInput(ir);
   for (const node of ir.nodes) {
-    if ((node.op !== 'sum' && node.op !== 'concat') || node.inputs.length < 2) continue;
+    if (node.op === 'input' || !layerDef(node.op).fusion || node.inputs.length < 2) continue;
     const common = ir.inputs.filter((id) => node.inputs.every((i) => fields[i]!.has(id)));
     const input = primary !== undefined && common.includes(primary) ? primary : common[0];
     if (input === undefined) continue;

@@ -1,13 +1,11 @@
 import { warning, type Diagnostic } from '../../../diagnostics/index.js';
+import { layerDef } from '../../layers/registry.js';
 import { originNotes } from '../spans.js';
 import type { CheckContext } from './context.js';
 
-/** Layer types that end a net by design: their output is what the net is for. */
-const HEADS = new Set(['softmax_loss', 'softmax', 'argmax']);
-
 /**
  * Unused layers: a layer whose output nothing reads is computed for nothing, unless it is
- * the net's last layer or a head (loss, softmax, argmax). An input nothing reads is reported
+ * the net's last layer or a head (a type defined as one: loss, softmax, argmax). An input nothing reads is reported
  * too (a label input in a net without a loss).
  */
 export function UnusedLayerRule({ ir }: CheckContext): Diagnostic[] {
@@ -17,7 +15,7 @@ export function UnusedLayerRule({ ir }: CheckContext): Diagnostic[] {
     if (ir.consumers[node.id]!.length > 0) continue;
     if (node.op === 'input') {
       out.push(warning('unused-input', `input '${node.name}' is never used`, node.origin.span));
-    } else if (node.id !== last && !HEADS.has(node.op)) {
+    } else if (node.id !== last && !layerDef(node.op).head) {
       const message = `layer '${node.name}' is never used: nothing reads its output`;
       out.push(warning('unused-layer', message, node.origin.span, { notes: originNotes(node) }));
     }
