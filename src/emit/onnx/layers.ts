@@ -8,13 +8,15 @@
  *   count_include_pad divides by the window clipped to the padded input, Caffe's divisor;
  * - crop → Slice on H and W from the compiler's offset to offset + the reference's size, the
  *   size read with Shape at run time, so one graph serves every input size;
+ * - global pool → GlobalMaxPool/GlobalAveragePool;
+ * - batch_norm → BatchNormalization with Caffe's sums divided by its factor (0 for factor 0);
  * - lrn → LRN, whose alpha is divided by size as in Caffe (the value passes unchanged);
  * - fc → Flatten (Caffe's C, H, W order) + Gemm, reshaped back to [N, out, 1, 1].
  * The table is exhaustive over LayerType: a new layer type does not compile until it is mapped.
  */
 import { UserError } from '../../diagnostics/index.js';
 import type { LayerType } from '../../compiler/layers/types.js';
-import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
+import { batchNormStats, blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import type { GraphBuilder } from './graph.js';
 
 /** What a layer's translation reads: its node, the names of its inputs, the graph and the net. */
@@ -60,6 +62,10 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
   deconv: convLike<'deconv'>('ConvTranspose'),
   pool: ({ node, inputs, graph }) => {
     const p = node.params;
+    if (p.global) {
+      graph.node(p.method === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool', inputs, node.name);
+      return;
+    }
     const attrs = {
       kernel_shape: [...p.kernel],
       strides: [...p.stride],
@@ -118,9 +124,15 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
     else graph.node('Concat', inputs, node.name, { axis: 1 });
   },
   scale: ({ node, inputs, graph, net }) => {
-    const [factor] = blobsOf(net, node, 1);
+    const [factor, bias] = blobsOf(net, node, node.params.biasTerm ? 2 : 1);
     const c = factor!.data.length;
-    graph.node('Mul', [inputs[0]!, graph.floats(`${node.name}.scale`, [c, 1, 1], factor!.data)], node.name);
+    const scale = graph.floats(`${node.name}.scale`, [c, 1, 1], factor!.data);
+    if (!node.params.biasTerm) {
+      graph.node('Mul', [inputs[0]!, scale], node.name);
+      return;
+    }
+    const y = graph.node('Mul', [inputs[0]!, scale], graph.fresh(`${node.name}.scaled`));
+    graph.node('Add', [y, graph.floats(`${node.name}.bias`, [c, 1, 1], bias!.data)], node.name);
   },
   softmax: ({ node, inputs, graph }) => {
     graph.node('Softmax', inputs, node.name, { axis: 1 });
@@ -143,16 +155,16 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
     graph.node('Reshape', [y, graph.ints(`${node.name}.shape`, [0, p.out, 1, 1])], node.name);
   },
   batch_norm: ({ node, inputs, graph, net }) => {
-    const [mean, variance] = blobsOf(net, node, 2);
-    const c = mean!.data.length;
+    const { mean, variance } = batchNormStats(net, node);
+    const c = mean.length;
     graph.node(
       'BatchNormalization',
       [
         inputs[0]!,
         graph.floats(`${node.name}.gamma`, [c], new Float32Array(c).fill(1)),
         graph.floats(`${node.name}.beta`, [c], new Float32Array(c)),
-        graph.floats(`${node.name}.mean`, [c], mean!.data),
-        graph.floats(`${node.name}.var`, [c], variance!.data),
+        graph.floats(`${node.name}.mean`, [c], mean),
+        graph.floats(`${node.name}.var`, [c], variance),
       ],
       node.name,
       { epsilon: { float: node.params.eps } },

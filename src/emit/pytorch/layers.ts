@@ -7,7 +7,7 @@
  */
 import { UserError } from '../../diagnostics/index.js';
 import type { Init, LayerType, ParamSpec } from '../../compiler/layers/types.js';
-import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
+import { batchNormStats, blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import { py } from './names.js';
 
 /** A parameter (or, for batch norm's statistics, a buffer) of the module. */
@@ -37,8 +37,17 @@ export interface PyLayerContext<T extends LayerType> {
   /** The variable the layer assigns. */
   out: string;
   net: ExportNet;
-  /** Declares a parameter of this layer; returns its expression (`self.conv1_1_weight`). */
-  param: (role: string, blob: number, spec: ParamSpec | undefined, init: PyParam['init'], group?: number) => string;
+  /**
+   * Declares a parameter of this layer; returns its expression (`self.conv1_1_weight`). Its
+   * values are the blob's unless `data` is given (batch norm's statistics, divided by the factor).
+   */
+  param: (
+    role: string,
+    blob: number,
+    spec: ParamSpec | undefined,
+    init: PyParam['init'],
+    options?: { group?: number; data?: Float32Array },
+  ) => string;
 }
 
 type Translate<T extends LayerType> = (c: PyLayerContext<T>) => string[];
@@ -48,7 +57,7 @@ function convLike<T extends 'conv' | 'deconv'>(fn: 'F.conv2d' | 'F.conv_transpos
     const node = c.node as NodeOf<'conv' | 'deconv'>;
     const p = node.params;
     blobsOf(c.net, node, p.biasTerm ? 2 : 1);
-    const w = c.param('weight', 0, p.weight, p.weight.init, p.group);
+    const w = c.param('weight', 0, p.weight, p.weight.init, { group: p.group });
     const b = p.biasTerm ? c.param('bias', 1, p.bias, p.bias.init) : 'None';
     const args = `stride=${py(p.stride)}, padding=${py(p.pad)}, dilation=${py(p.dilation)}, groups=${p.group}`;
     return [`${c.out} = ${fn}(${c.inputs[0]}, ${w}, ${b}, ${args})`];
@@ -70,6 +79,8 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
   deconv: convLike<'deconv'>('F.conv_transpose2d'),
   pool: ({ node, inputs, out }) => {
     const p = node.params;
+    if (p.global)
+      return [`${out} = ${p.method === 'max' ? 'torch.amax' : 'torch.mean'}(${inputs[0]}, (2, 3), keepdim=True)`];
     return [
       `${out} = caffe_pool(${inputs[0]}, ${py(p.method)}, ${py(p.kernel)}, ${py(p.stride)}, ${py(p.pad)}, ceil=${py(p.round === 'ceil')})`,
     ];
@@ -107,7 +118,12 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
   scale: (c) => {
     const p = c.node.params;
     const init: Init = p.weight.init.kind === 'constant' ? { kind: 'constant', value: p.value } : p.weight.init;
-    return [`${c.out} = ${c.inputs[0]} * ${c.param('scale', 0, p.weight, init)}.view(1, -1, 1, 1)`];
+    const scaled = `${c.inputs[0]} * ${c.param('scale', 0, p.weight, init)}.view(1, -1, 1, 1)`;
+    if (!p.biasTerm) return [`${c.out} = ${scaled}`];
+    // The shift learns as the factor does, as in fcn's runtime.
+    blobsOf(c.net, c.node, 2);
+    const bias = c.param('bias', 1, p.weight, { kind: 'constant', value: 0 });
+    return [`${c.out} = ${scaled} + ${bias}.view(1, -1, 1, 1)`];
   },
   softmax: ({ inputs, out }) => [`${out} = F.softmax(${inputs[0]}, 1)`],
   softmax_loss: () => [],
@@ -121,12 +137,16 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
     return [`${c.out} = F.linear(torch.flatten(${c.inputs[0]}, 1), ${w}, ${b}).view(-1, ${p.out}, 1, 1)`];
   },
   batch_norm: (c) => {
-    blobsOf(c.net, c.node, 2);
-    const mean = c.param('mean', 0, undefined, { kind: 'zeros' });
-    const variance = c.param('var', 1, undefined, { kind: 'ones' });
-    // fcn's batch norm keeps its statistics as a moving average with weight 0.999 for the old value.
+    const p = c.node.params;
+    // torch keeps the statistics themselves: Caffe's sums divided by the factor (0 for factor 0).
+    const stats = batchNormStats(c.net, c.node);
+    const mean = c.param('mean', 0, undefined, { kind: 'zeros' }, { data: stats.mean });
+    const variance = c.param('var', 1, undefined, { kind: 'ones' }, { data: stats.variance });
+    // Caffe's moving_average_fraction λ keeps λ of the old value; torch's momentum is the new value's weight.
+    // A global batch norm normalises with the stored statistics in training too.
+    const training = p.global ? 'False' : 'self.training';
     return [
-      `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=self.training, momentum=0.001, eps=${py(c.node.params.eps)})`,
+      `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=${training}, momentum=${py(+(1 - p.momentum).toPrecision(12))}, eps=${py(p.eps)})`,
     ];
   },
   eltwise: notYet<'eltwise'>(),
