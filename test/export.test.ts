@@ -24,6 +24,7 @@ const TRAINED = {
   'b1/moving_variance': [4, 0.5, 9, 2.5, 1, 6],
   'b1/factor': [2.5],
   'k1/bias': [0.5, -1, 2, 0, -0.25, 1.5],
+  'pr/alpha': [0.1, -0.3, 0.7, 1.5, 0, 0.25],
 };
 
 // c1 is 19 rows high: the padded 2x2/2 pools keep a last window hanging past the input.

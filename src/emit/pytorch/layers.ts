@@ -5,7 +5,6 @@
  * (in, out/g, kh, kw), inner product (out, in). The table is exhaustive over LayerType: a new
  * layer type does not compile until it is mapped.
  */
-import { UserError } from '../../diagnostics/index.js';
 import type { Init, LayerType, ParamSpec } from '../../compiler/layers/types.js';
 import { batchNormStats, blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import { py } from './names.js';
@@ -64,13 +63,10 @@ function convLike<T extends 'conv' | 'deconv'>(fn: 'F.conv2d' | 'F.conv_transpos
   };
 }
 
-/** A layer type this exporter does not map yet: the export stops with a message that names it. */
-function notYet<T extends LayerType>(): Translate<T> {
-  return ({ node }) => {
-    throw new UserError(
-      `fcn export: layer ${node.name} is of type ${node.op}, which the PyTorch export does not map yet`,
-    );
-  };
+/** Σ coeff_i · input_i (coefficients 1 when absent): sum, and eltwise's SUM. */
+function weightedSum(out: string, inputs: string[], coeff: number[] | undefined): string[] {
+  const terms = inputs.map((x, i) => ((coeff?.[i] ?? 1) === 1 ? x : `${py(coeff![i])} * ${x}`));
+  return [`${out} = ${terms.join(' + ')}`];
 }
 
 /** Every layer type's code; softmax_loss is computed by train.py from LOSSES. */
@@ -107,11 +103,7 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
       `${out} = crop(${inputs[0]}, ${inputs[1]}, ${py(offset)})`,
     ];
   },
-  sum: ({ node, inputs, out }) => {
-    const coeff = node.params.coeff;
-    const terms = inputs.map((x, i) => ((coeff?.[i] ?? 1) === 1 ? x : `${py(coeff![i])} * ${x}`));
-    return [`${out} = ${terms.join(' + ')}`];
-  },
+  sum: ({ node, inputs, out }) => weightedSum(out, inputs, node.params.coeff),
   concat: ({ inputs, out }) => [
     inputs.length === 1 ? `${out} = ${inputs[0]}` : `${out} = torch.cat([${inputs.join(', ')}], 1)`,
   ],
@@ -149,9 +141,26 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
       `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=${training}, momentum=${py(+(1 - p.momentum).toPrecision(12))}, eps=${py(p.eps)})`,
     ];
   },
-  eltwise: notYet<'eltwise'>(),
-  interp: notYet<'interp'>(),
-  prelu: notYet<'prelu'>(),
-  sigmoid: notYet<'sigmoid'>(),
-  tanh: notYet<'tanh'>(),
+  eltwise: ({ node, inputs, out }) => {
+    const p = node.params;
+    if (p.operation === 'sum') return weightedSum(out, inputs, p.coeff);
+    if (p.operation === 'prod') return [`${out} = ${inputs.join(' * ')}`];
+    return [`${out} = ${inputs.slice(1).reduce((a, x) => `torch.maximum(${a}, ${x})`, inputs[0]!)}`];
+  },
+  interp: ({ node, inputs, out }) => {
+    const z = node.params.factor;
+    const x = inputs[0]!;
+    // Caffe's Interp: by a factor z, out = z·(in − 1) + 1; else the size of the second input.
+    const size =
+      z === undefined ? `${inputs[1]}.shape[2:]` : `(${z} * (${x}.shape[2] - 1) + 1, ${z} * (${x}.shape[3] - 1) + 1)`;
+    return [`${out} = F.interpolate(${x}, size=${size}, mode="bilinear", align_corners=True)`];
+  },
+  prelu: (c) => {
+    const p = c.node.params;
+    blobsOf(c.net, c.node, 1);
+    // Caffe's PReLU: a slope per channel, or one (shared); torch's prelu takes either.
+    return [`${c.out} = F.prelu(${c.inputs[0]}, ${c.param('weight', 0, p.weight, p.weight.init)})`];
+  },
+  sigmoid: ({ inputs, out }) => [`${out} = torch.sigmoid(${inputs[0]})`],
+  tanh: ({ inputs, out }) => [`${out} = torch.tanh(${inputs[0]})`],
 };
