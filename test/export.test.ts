@@ -18,15 +18,34 @@ test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fcn-export-'));
 });
 
+// What a training leaves in batch norm and scale: Caffe's running sums and their factor, a shift.
+const TRAINED = {
+  'b1/moving_mean': [1.5, -2, 0.25, 3, -1, 0.5],
+  'b1/moving_variance': [4, 0.5, 9, 2.5, 1, 6],
+  'b1/factor': [2.5],
+  'k1/bias': [0.5, -1, 2, 0, -0.25, 1.5],
+  'pr/alpha': [0.1, -0.3, 0.7, 1.5, 0, 0.25],
+};
+
 // c1 is 19 rows high: the padded 2x2/2 pools keep a last window hanging past the input.
 test('every layer type: ONNX Runtime and PyTorch equal fcn predict (odd sizes)', async (t) => {
-  await roundTrip(t, dir, EVERY, 'every_layer', 4, 19, 23);
+  await roundTrip(t, dir, EVERY, 'every_layer', 4, 19, 23, TRAINED);
 });
 
 // c1 is 20 rows high: Caffe drops the last window of the padded pools, which starts in the padding.
 test('every layer type: ONNX Runtime and PyTorch equal fcn predict (even sizes)', async (t) => {
-  const scores = await roundTrip(t, dir, EVERY, 'every_layer', 4, 20, 24);
+  const scores = await roundTrip(t, dir, EVERY, 'every_layer', 4, 20, 24, TRAINED);
   t.deepEqual(scores.shape, [3, 20, 9]);
+});
+
+// A factor of 0 (a net that never trained): Caffe normalises with statistics of 0.
+test('every layer type with a batch norm factor of 0: ONNX Runtime and PyTorch equal fcn predict', async (t) => {
+  await roundTrip(t, dir, EVERY, 'every_layer', 4, 13, 17, { ...TRAINED, 'b1/factor': [0] });
+});
+
+test('global max and average pooling: ONNX Runtime and PyTorch equal fcn predict', async (t) => {
+  const scores = await roundTrip(t, dir, EVERY, 'global_pools', 3, 11, 8);
+  t.deepEqual(scores.shape, [3, 1, 1]);
 });
 
 test('inner products on a fixed-size input: ONNX Runtime and PyTorch equal fcn predict', async (t) => {

@@ -117,6 +117,17 @@ export function blobsOf(net: ExportNet, node: LayerNode, count: number): Blob[] 
   return blobs;
 }
 
+/**
+ * A batch norm's statistics as the runtime normalises with them at inference: Caffe's running
+ * sums divided by its factor (blob 2), or 0 when the factor is 0 (as Caffe's scale 0).
+ */
+export function batchNormStats(net: ExportNet, node: LayerNode): { mean: Float32Array; variance: Float32Array } {
+  const [meanSum, varSum, factor] = blobsOf(net, node, 3);
+  const f = factor!.data[0]!;
+  const inv = f === 0 ? 0 : 1 / f;
+  return { mean: meanSum!.data.map((v) => v * inv), variance: varSum!.data.map((v) => v * inv) };
+}
+
 /** The image inputs of the net (label inputs are not fed at inference). */
 export function imageInputs(ir: IRGraph): Array<Extract<IRGraph['nodes'][number], { op: 'input' }>> {
   return ir.inputs.map((id) => ir.nodes[id]!).filter((n) => n.op === 'input' && n.input.kind !== 'label') as Array<

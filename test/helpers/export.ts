@@ -5,7 +5,7 @@
  */
 import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readNpy, writeNpy } from '../../src/runtime/npy.js';
@@ -75,7 +75,40 @@ export async function runPytorch(
 }
 
 /**
- * Compiles `net` with a seed, predicts a raw input with the tfjs engine, exports both formats and
+ * Overwrites weights of a model directory's newest version (a model.json manifest over one
+ * weights.bin), as training would have left them: `values` by manifest name (`b1/factor`).
+ */
+export async function setWeights(model: string, values: Record<string, number[]>): Promise<void> {
+  const version = join(
+    model,
+    (await readdir(model))
+      .filter((v) => v.startsWith('.v'))
+      .sort()
+      .at(-1)!,
+  );
+  const manifest = JSON.parse(await readFile(join(version, 'model.json'), 'utf8')) as {
+    weightsManifest: Array<{ weights: Array<{ name: string; shape: number[] }> }>;
+  };
+  const bin = await readFile(join(version, 'weights.bin'));
+  const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
+  const left = new Set(Object.keys(values));
+  let offset = 0;
+  for (const w of manifest.weightsManifest.flatMap((g) => g.weights)) {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const v = values[w.name];
+    if (v) {
+      if (v.length !== size) throw new Error(`${w.name} has ${size} values, ${v.length} given`);
+      floats.set(v, offset);
+      left.delete(w.name);
+    }
+    offset += size;
+  }
+  if (left.size) throw new Error(`${model} has no weights ${[...left].join(', ')}`);
+  await writeFile(join(version, 'weights.bin'), bin);
+}
+
+/**
+ * Compiles `net` with a seed (then sets `weights`, if given), predicts a raw input with the tfjs engine, exports both formats and
  * runs them: each must equal fcn's scores to 1e-4 of the largest score (float32 sums over
  * thousands of terms differ in their last bits; for scores within ±1 that is 1e-4 absolute).
  */
@@ -87,11 +120,13 @@ export async function roundTrip(
   c: number,
   h: number,
   w: number,
+  weights?: Record<string, number[]>,
 ): Promise<{ shape: number[]; data: Float32Array }> {
   const d = join(dir, `${net}-${h}x${w}`);
   const input = `${d}.npy`;
   await writeInput(input, c, h, w);
   await fcnOk('compile', file, '--net', net, '--seed', '5', '-o', `${d}.model`);
+  if (weights) await setWeights(`${d}.model`, weights);
   await fcnOk('predict', `${d}.model`, input, '--engine', 'tfjs', '-o', `${d}.png`, '--scores', `${d}.scores.npy`);
   const scores = await readNpy(`${d}.scores.npy`);
   await fcnOk('export', `${d}.model`, '--format', 'onnx', '-o', `${d}.onnx`);

@@ -9,11 +9,12 @@ import { AttributeType, DataType } from './schema.js';
 export type Attribute =
   | { name: string; type: typeof AttributeType.FLOAT; f: number }
   | { name: string; type: typeof AttributeType.INT; i: number }
+  | { name: string; type: typeof AttributeType.STRING; s: Uint8Array }
   | { name: string; type: typeof AttributeType.INTS; ints: number[] }
   | { name: string; type: typeof AttributeType.FLOATS; floats: number[] };
 
-/** Attribute values as the helpers take them: an integer, a float (marked), or a list of integers. */
-export type AttrValue = number | number[] | { float: number };
+/** Attribute values as the helpers take them: an integer, a float (marked), a list of integers, or a string. */
+export type AttrValue = number | number[] | { float: number } | string;
 
 interface NodeRecord {
   name: string;
@@ -61,6 +62,7 @@ export class GraphBuilder {
     const attribute = Object.entries(attrs).map(([name, v]): Attribute => {
       if (typeof v === 'number') return { name, type: AttributeType.INT, i: v };
       if (Array.isArray(v)) return { name, type: AttributeType.INTS, ints: v };
+      if (typeof v === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
       return { name, type: AttributeType.FLOAT, f: v.float };
     });
     this.names.add(output);

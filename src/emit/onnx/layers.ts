@@ -8,13 +8,17 @@
  *   count_include_pad divides by the window clipped to the padded input, Caffe's divisor;
  * - crop → Slice on H and W from the compiler's offset to offset + the reference's size, the
  *   size read with Shape at run time, so one graph serves every input size;
+ * - global pool → GlobalMaxPool/GlobalAveragePool;
+ * - batch_norm → BatchNormalization with Caffe's sums divided by its factor (0 for factor 0);
  * - lrn → LRN, whose alpha is divided by size as in Caffe (the value passes unchanged);
- * - fc → Flatten (Caffe's C, H, W order) + Gemm, reshaped back to [N, out, 1, 1].
+ * - fc → Flatten (Caffe's C, H, W order) + Gemm, reshaped back to [N, out, 1, 1];
+ * - eltwise → Mul (a chain), Max, or sum's weighted Sum; prelu → PRelu (one slope, or one a channel);
+ * - interp → Resize, linear with align_corners (Caffe's Interp), to the size z·(in − 1) + 1 or
+ *   the `like` blob's, computed with Shape at run time.
  * The table is exhaustive over LayerType: a new layer type does not compile until it is mapped.
  */
-import { UserError } from '../../diagnostics/index.js';
 import type { LayerType } from '../../compiler/layers/types.js';
-import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
+import { batchNormStats, blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import type { GraphBuilder } from './graph.js';
 
 /** What a layer's translation reads: its node, the names of its inputs, the graph and the net. */
@@ -47,11 +51,25 @@ function convLike<T extends 'conv' | 'deconv'>(op: 'Conv' | 'ConvTranspose'): Tr
   };
 }
 
-/** A layer type this exporter does not map yet: the export stops with a message that names it. */
-function notYet<T extends LayerType>(): Translate<T> {
-  return ({ node }) => {
-    throw new UserError(`fcn export: layer ${node.name} is of type ${node.op}, which the ONNX export does not map yet`);
-  };
+/** Dimensions [from, to) of `x`'s shape, read at run time (int64, 1-D). */
+function dims(graph: GraphBuilder, name: string, x: string, from: number, to: number, what: string): string {
+  const shape = graph.node('Shape', [x], graph.fresh(`${name}.${what}_shape`));
+  return graph.node(
+    'Slice',
+    [shape, graph.ints(`${name}.${what}_from`, [from]), graph.ints(`${name}.${what}_to`, [to])],
+    graph.fresh(`${name}.${what}`),
+  );
+}
+
+/** Σ coeff_i · input_i (coefficients 1 when absent): sum, and eltwise's SUM. */
+function weightedSum(graph: GraphBuilder, name: string, inputs: string[], coeff: number[] | undefined): void {
+  const terms = inputs.map((x, i) => {
+    const c = coeff?.[i] ?? 1;
+    if (c === 1) return x;
+    const k = graph.floats(`${name}.coeff${i}`, [], Float32Array.of(c));
+    return graph.node('Mul', [x, k], graph.fresh(`${name}.term${i}`));
+  });
+  graph.node(terms.length === 1 ? 'Identity' : 'Sum', terms, name);
 }
 
 /** Every layer type's translation; softmax_loss is training only and has none. */
@@ -60,6 +78,10 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
   deconv: convLike<'deconv'>('ConvTranspose'),
   pool: ({ node, inputs, graph }) => {
     const p = node.params;
+    if (p.global) {
+      graph.node(p.method === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool', inputs, node.name);
+      return;
+    }
     const attrs = {
       kernel_shape: [...p.kernel],
       strides: [...p.stride],
@@ -87,12 +109,7 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
   },
   crop: ({ node, inputs, graph, net }) => {
     const offset = cropOffset(net, node);
-    const shape = graph.node('Shape', [inputs[1]!], graph.fresh(`${node.name}.like_shape`));
-    const hw = graph.node(
-      'Slice',
-      [shape, graph.ints(`${node.name}.hw_from`, [2]), graph.ints(`${node.name}.hw_to`, [4])],
-      graph.fresh(`${node.name}.like_hw`),
-    );
+    const hw = dims(graph, node.name, inputs[1]!, 2, 4, 'like_hw');
     const starts = graph.ints(`${node.name}.offset`, [...offset]);
     const ends = graph.node('Add', [hw, starts], graph.fresh(`${node.name}.ends`));
     graph.node(
@@ -103,24 +120,21 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
       `crop at the compiler's offset [${offset.join(', ')}] to the size of ${net.ir.nodes[node.inputs[1]!]!.name}`,
     );
   },
-  sum: ({ node, inputs, graph }) => {
-    const coeff = node.params.coeff;
-    const terms = inputs.map((x, i) => {
-      const c = coeff?.[i] ?? 1;
-      if (c === 1) return x;
-      const k = graph.floats(`${node.name}.coeff${i}`, [], Float32Array.of(c));
-      return graph.node('Mul', [x, k], graph.fresh(`${node.name}.term${i}`));
-    });
-    graph.node(terms.length === 1 ? 'Identity' : 'Sum', terms, node.name);
-  },
+  sum: ({ node, inputs, graph }) => weightedSum(graph, node.name, inputs, node.params.coeff),
   concat: ({ node, inputs, graph }) => {
     if (inputs.length === 1) graph.node('Identity', inputs, node.name);
     else graph.node('Concat', inputs, node.name, { axis: 1 });
   },
   scale: ({ node, inputs, graph, net }) => {
-    const [factor] = blobsOf(net, node, 1);
+    const [factor, bias] = blobsOf(net, node, node.params.biasTerm ? 2 : 1);
     const c = factor!.data.length;
-    graph.node('Mul', [inputs[0]!, graph.floats(`${node.name}.scale`, [c, 1, 1], factor!.data)], node.name);
+    const scale = graph.floats(`${node.name}.scale`, [c, 1, 1], factor!.data);
+    if (!node.params.biasTerm) {
+      graph.node('Mul', [inputs[0]!, scale], node.name);
+      return;
+    }
+    const y = graph.node('Mul', [inputs[0]!, scale], graph.fresh(`${node.name}.scaled`));
+    graph.node('Add', [y, graph.floats(`${node.name}.bias`, [c, 1, 1], bias!.data)], node.name);
   },
   softmax: ({ node, inputs, graph }) => {
     graph.node('Softmax', inputs, node.name, { axis: 1 });
@@ -143,24 +157,72 @@ export const ONNX_LAYERS: { [T in LayerType]: Translate<T> } = {
     graph.node('Reshape', [y, graph.ints(`${node.name}.shape`, [0, p.out, 1, 1])], node.name);
   },
   batch_norm: ({ node, inputs, graph, net }) => {
-    const [mean, variance] = blobsOf(net, node, 2);
-    const c = mean!.data.length;
+    const { mean, variance } = batchNormStats(net, node);
+    const c = mean.length;
     graph.node(
       'BatchNormalization',
       [
         inputs[0]!,
         graph.floats(`${node.name}.gamma`, [c], new Float32Array(c).fill(1)),
         graph.floats(`${node.name}.beta`, [c], new Float32Array(c)),
-        graph.floats(`${node.name}.mean`, [c], mean!.data),
-        graph.floats(`${node.name}.var`, [c], variance!.data),
+        graph.floats(`${node.name}.mean`, [c], mean),
+        graph.floats(`${node.name}.var`, [c], variance),
       ],
       node.name,
       { epsilon: { float: node.params.eps } },
     );
   },
-  eltwise: notYet<'eltwise'>(),
-  interp: notYet<'interp'>(),
-  prelu: notYet<'prelu'>(),
-  sigmoid: notYet<'sigmoid'>(),
-  tanh: notYet<'tanh'>(),
+  eltwise: ({ node, inputs, graph }) => {
+    const p = node.params;
+    if (p.operation === 'sum') weightedSum(graph, node.name, inputs, p.coeff);
+    else if (inputs.length === 1) graph.node('Identity', inputs, node.name);
+    else if (p.operation === 'max') graph.node('Max', inputs, node.name);
+    else {
+      // Mul is binary: a chain, the last product named as the layer.
+      let y = inputs[0]!;
+      inputs.slice(1).forEach((x, i) => {
+        y = graph.node('Mul', [y, x], i === inputs.length - 2 ? node.name : graph.fresh(`${node.name}.prod${i + 1}`));
+      });
+    }
+  },
+  interp: ({ node, inputs, graph }) => {
+    const z = node.params.factor;
+    const nc = dims(graph, node.name, inputs[0]!, 0, 2, 'nc');
+    // By a factor z: out = z·(in − 1) + 1, computed at run time so one graph serves every size.
+    const hw =
+      z === undefined
+        ? dims(graph, node.name, inputs[1]!, 2, 4, 'like_hw')
+        : graph.node(
+            'Add',
+            [
+              graph.node(
+                'Mul',
+                [dims(graph, node.name, inputs[0]!, 2, 4, 'hw'), graph.ints(`${node.name}.factor`, [z])],
+                graph.fresh(`${node.name}.zoomed`),
+              ),
+              graph.ints(`${node.name}.one_minus_factor`, [1 - z]),
+            ],
+            graph.fresh(`${node.name}.out_hw`),
+          );
+    const sizes = graph.node('Concat', [nc, hw], graph.fresh(`${node.name}.sizes`), { axis: 0 });
+    graph.node(
+      'Resize',
+      [inputs[0]!, '', '', sizes],
+      node.name,
+      { mode: 'linear', coordinate_transformation_mode: 'align_corners' },
+      "Caffe's Interp: bilinear with the corners aligned",
+    );
+  },
+  prelu: ({ node, inputs, graph, net }) => {
+    const [slope] = blobsOf(net, node, 1);
+    const c = slope!.data.length;
+    const shape = node.params.shared ? [1] : [c, 1, 1];
+    graph.node('PRelu', [inputs[0]!, graph.floats(`${node.name}.slope`, shape, slope!.data)], node.name);
+  },
+  sigmoid: ({ node, inputs, graph }) => {
+    graph.node('Sigmoid', inputs, node.name);
+  },
+  tanh: ({ node, inputs, graph }) => {
+    graph.node('Tanh', inputs, node.name);
+  },
 };

@@ -5,9 +5,8 @@
  * (in, out/g, kh, kw), inner product (out, in). The table is exhaustive over LayerType: a new
  * layer type does not compile until it is mapped.
  */
-import { UserError } from '../../diagnostics/index.js';
 import type { Init, LayerType, ParamSpec } from '../../compiler/layers/types.js';
-import { blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
+import { batchNormStats, blobsOf, cropOffset, type ExportNet, type NodeOf } from '../net.js';
 import { py } from './names.js';
 
 /** A parameter (or, for batch norm's statistics, a buffer) of the module. */
@@ -37,8 +36,17 @@ export interface PyLayerContext<T extends LayerType> {
   /** The variable the layer assigns. */
   out: string;
   net: ExportNet;
-  /** Declares a parameter of this layer; returns its expression (`self.conv1_1_weight`). */
-  param: (role: string, blob: number, spec: ParamSpec | undefined, init: PyParam['init'], group?: number) => string;
+  /**
+   * Declares a parameter of this layer; returns its expression (`self.conv1_1_weight`). Its
+   * values are the blob's unless `data` is given (batch norm's statistics, divided by the factor).
+   */
+  param: (
+    role: string,
+    blob: number,
+    spec: ParamSpec | undefined,
+    init: PyParam['init'],
+    options?: { group?: number; data?: Float32Array },
+  ) => string;
 }
 
 type Translate<T extends LayerType> = (c: PyLayerContext<T>) => string[];
@@ -48,20 +56,17 @@ function convLike<T extends 'conv' | 'deconv'>(fn: 'F.conv2d' | 'F.conv_transpos
     const node = c.node as NodeOf<'conv' | 'deconv'>;
     const p = node.params;
     blobsOf(c.net, node, p.biasTerm ? 2 : 1);
-    const w = c.param('weight', 0, p.weight, p.weight.init, p.group);
+    const w = c.param('weight', 0, p.weight, p.weight.init, { group: p.group });
     const b = p.biasTerm ? c.param('bias', 1, p.bias, p.bias.init) : 'None';
     const args = `stride=${py(p.stride)}, padding=${py(p.pad)}, dilation=${py(p.dilation)}, groups=${p.group}`;
     return [`${c.out} = ${fn}(${c.inputs[0]}, ${w}, ${b}, ${args})`];
   };
 }
 
-/** A layer type this exporter does not map yet: the export stops with a message that names it. */
-function notYet<T extends LayerType>(): Translate<T> {
-  return ({ node }) => {
-    throw new UserError(
-      `fcn export: layer ${node.name} is of type ${node.op}, which the PyTorch export does not map yet`,
-    );
-  };
+/** Σ coeff_i · input_i (coefficients 1 when absent): sum, and eltwise's SUM. */
+function weightedSum(out: string, inputs: string[], coeff: number[] | undefined): string[] {
+  const terms = inputs.map((x, i) => ((coeff?.[i] ?? 1) === 1 ? x : `${py(coeff![i])} * ${x}`));
+  return [`${out} = ${terms.join(' + ')}`];
 }
 
 /** Every layer type's code; softmax_loss is computed by train.py from LOSSES. */
@@ -70,6 +75,8 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
   deconv: convLike<'deconv'>('F.conv_transpose2d'),
   pool: ({ node, inputs, out }) => {
     const p = node.params;
+    if (p.global)
+      return [`${out} = ${p.method === 'max' ? 'torch.amax' : 'torch.mean'}(${inputs[0]}, (2, 3), keepdim=True)`];
     return [
       `${out} = caffe_pool(${inputs[0]}, ${py(p.method)}, ${py(p.kernel)}, ${py(p.stride)}, ${py(p.pad)}, ceil=${py(p.round === 'ceil')})`,
     ];
@@ -96,18 +103,19 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
       `${out} = crop(${inputs[0]}, ${inputs[1]}, ${py(offset)})`,
     ];
   },
-  sum: ({ node, inputs, out }) => {
-    const coeff = node.params.coeff;
-    const terms = inputs.map((x, i) => ((coeff?.[i] ?? 1) === 1 ? x : `${py(coeff![i])} * ${x}`));
-    return [`${out} = ${terms.join(' + ')}`];
-  },
+  sum: ({ node, inputs, out }) => weightedSum(out, inputs, node.params.coeff),
   concat: ({ inputs, out }) => [
     inputs.length === 1 ? `${out} = ${inputs[0]}` : `${out} = torch.cat([${inputs.join(', ')}], 1)`,
   ],
   scale: (c) => {
     const p = c.node.params;
     const init: Init = p.weight.init.kind === 'constant' ? { kind: 'constant', value: p.value } : p.weight.init;
-    return [`${c.out} = ${c.inputs[0]} * ${c.param('scale', 0, p.weight, init)}.view(1, -1, 1, 1)`];
+    const scaled = `${c.inputs[0]} * ${c.param('scale', 0, p.weight, init)}.view(1, -1, 1, 1)`;
+    if (!p.biasTerm) return [`${c.out} = ${scaled}`];
+    // The shift learns as the factor does, as in fcn's runtime.
+    blobsOf(c.net, c.node, 2);
+    const bias = c.param('bias', 1, p.weight, { kind: 'constant', value: 0 });
+    return [`${c.out} = ${scaled} + ${bias}.view(1, -1, 1, 1)`];
   },
   softmax: ({ inputs, out }) => [`${out} = F.softmax(${inputs[0]}, 1)`],
   softmax_loss: () => [],
@@ -121,17 +129,38 @@ export const PY_LAYERS: { [T in LayerType]: Translate<T> } = {
     return [`${c.out} = F.linear(torch.flatten(${c.inputs[0]}, 1), ${w}, ${b}).view(-1, ${p.out}, 1, 1)`];
   },
   batch_norm: (c) => {
-    blobsOf(c.net, c.node, 2);
-    const mean = c.param('mean', 0, undefined, { kind: 'zeros' });
-    const variance = c.param('var', 1, undefined, { kind: 'ones' });
-    // fcn's batch norm keeps its statistics as a moving average with weight 0.999 for the old value.
+    const p = c.node.params;
+    // torch keeps the statistics themselves: Caffe's sums divided by the factor (0 for factor 0).
+    const stats = batchNormStats(c.net, c.node);
+    const mean = c.param('mean', 0, undefined, { kind: 'zeros' }, { data: stats.mean });
+    const variance = c.param('var', 1, undefined, { kind: 'ones' }, { data: stats.variance });
+    // Caffe's moving_average_fraction λ keeps λ of the old value; torch's momentum is the new value's weight.
+    // A global batch norm normalises with the stored statistics in training too.
+    const training = p.global ? 'False' : 'self.training';
     return [
-      `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=self.training, momentum=0.001, eps=${py(c.node.params.eps)})`,
+      `${c.out} = F.batch_norm(${c.inputs[0]}, ${mean}, ${variance}, training=${training}, momentum=${py(+(1 - p.momentum).toPrecision(12))}, eps=${py(p.eps)})`,
     ];
   },
-  eltwise: notYet<'eltwise'>(),
-  interp: notYet<'interp'>(),
-  prelu: notYet<'prelu'>(),
-  sigmoid: notYet<'sigmoid'>(),
-  tanh: notYet<'tanh'>(),
+  eltwise: ({ node, inputs, out }) => {
+    const p = node.params;
+    if (p.operation === 'sum') return weightedSum(out, inputs, p.coeff);
+    if (p.operation === 'prod') return [`${out} = ${inputs.join(' * ')}`];
+    return [`${out} = ${inputs.slice(1).reduce((a, x) => `torch.maximum(${a}, ${x})`, inputs[0]!)}`];
+  },
+  interp: ({ node, inputs, out }) => {
+    const z = node.params.factor;
+    const x = inputs[0]!;
+    // Caffe's Interp: by a factor z, out = z·(in − 1) + 1; else the size of the second input.
+    const size =
+      z === undefined ? `${inputs[1]}.shape[2:]` : `(${z} * (${x}.shape[2] - 1) + 1, ${z} * (${x}.shape[3] - 1) + 1)`;
+    return [`${out} = F.interpolate(${x}, size=${size}, mode="bilinear", align_corners=True)`];
+  },
+  prelu: (c) => {
+    const p = c.node.params;
+    blobsOf(c.net, c.node, 1);
+    // Caffe's PReLU: a slope per channel, or one (shared); torch's prelu takes either.
+    return [`${c.out} = F.prelu(${c.inputs[0]}, ${c.param('weight', 0, p.weight, p.weight.init)})`];
+  },
+  sigmoid: ({ inputs, out }) => [`${out} = torch.sigmoid(${inputs[0]})`],
+  tanh: ({ inputs, out }) => [`${out} = torch.tanh(${inputs[0]})`],
 };

@@ -151,8 +151,8 @@ export function pytorchModel(net: ExportNet, version: string): PyModel {
       inputs: layer.inputs.map((i) => vars.get(i)!),
       out,
       net,
-      param: (role, blob, spec, init, group = 1) => {
-        const { shape, data } = net.params.get(layer.name)![blob]!;
+      param: (role, blob, spec, init, { group = 1, data = net.params.get(layer.name)![blob]!.data } = {}) => {
+        const { shape } = net.params.get(layer.name)![blob]!;
         const attr = names.take(`${layer.name}_${role}`);
         params.push({
           key: `${layer.name}/${role}`,
