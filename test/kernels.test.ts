@@ -185,6 +185,21 @@ test('pooling gradients with explicit (ceil-mode) padding match the cpu backend'
   }
 });
 
+test('MaxPoolGrad of 2x2 stride-2 windows that tile the input (its fast path) matches the cpu backend, ties and all-zero windows included', async (t) => {
+  const rng = new Rng(4, 5);
+  // After a ReLU: many zeros (whole windows of them, and ties), and values rounded so that ties are common.
+  const values = Array.from({ length: 2 * 6 * 8 * 5 }, () => Math.max(0, Math.round(rng.normal() * 2) / 2));
+  const x = tf.tensor4d(values, [2, 6, 8, 5]);
+  const weights = randn([2, 3, 4, 5], rng);
+  const f = (): tf.Tensor[] => [
+    tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), weights)))(x),
+  ];
+  const wasm = await runOn('wasm', f);
+  const cpu = await runOn('cpu', f);
+  t.deepEqual(Array.from(wasm[0]!), Array.from(cpu[0]!));
+  tf.dispose([x, weights]);
+});
+
 test('LRN and its gradient match the cpu backend', async (t) => {
   const rng = new Rng(4, 4);
   const x = randn([1, 5, 6, 11], rng);

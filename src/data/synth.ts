@@ -190,6 +190,9 @@ export const SYNTH_DATASET: OutputKind = {
   test: (text) => (JSON.parse(text) as { generator?: unknown }).generator === 'fcn synth',
 };
 
+/** Examples whose two files may be being written at once. */
+const WRITES_IN_FLIGHT = 16;
+
 /**
  * Writes a dataset to `dir` (replaced atomically): JPEGImages/ID.png, SegmentationClass/ID.png
  * (VOC palette), ImageSets/Segmentation/{train,val,trainval}.txt and synth.json. An existing
@@ -222,12 +225,22 @@ export async function writeSynthDataset(
       const sets = join(tmp, 'ImageSets', 'Segmentation');
       for (const sub of [join(tmp, 'JPEGImages'), join(tmp, 'SegmentationClass'), sets])
         await mkdir(sub, { recursive: true });
+      // Rendering is synchronous; up to WRITES_IN_FLIGHT examples are written meanwhile.
+      let done = 0;
+      const inFlight = new Set<Promise<void>>();
       for (let i = 0; i < o.count; i++) {
         const { image, label } = renderSynthExample(o, i);
-        await writeFile(join(tmp, 'JPEGImages', `${ids[i]}.png`), encodeImagePng(image));
-        await writeFile(join(tmp, 'SegmentationClass', `${ids[i]}.png`), encodeLabelPng(label));
-        onImage?.(i + 1);
+        const written = Promise.all([
+          writeFile(join(tmp, 'JPEGImages', `${ids[i]}.png`), encodeImagePng(image)),
+          writeFile(join(tmp, 'SegmentationClass', `${ids[i]}.png`), encodeLabelPng(label)),
+        ]).then(() => {
+          inFlight.delete(written);
+          onImage?.(++done);
+        });
+        inFlight.add(written);
+        if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
       const list = (xs: string[]) => xs.map((id) => `${id}\n`).join('');
       await writeFile(join(sets, 'train.txt'), list(ids.slice(0, o.count - nVal)));
       await writeFile(join(sets, 'val.txt'), list(ids.slice(o.count - nVal)));

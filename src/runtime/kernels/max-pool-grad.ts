@@ -34,13 +34,17 @@ export function maxPoolGradConfig(backendName: string): KernelConfig {
     const heap = backend as unknown as HeapBackend;
     // Allocate first: an allocation may grow the heap and detach earlier views.
     const out = heap.makeOutput(input.shape, 'float32');
-    const x = heap.typedArrayFromHeap(input);
-    const g = heap.typedArrayFromHeap(dy);
-    const dx = heap.typedArrayFromHeap(out);
-    dx.fill(0);
+    const x = heap.typedArrayFromHeap(input) as Float32Array;
+    const g = heap.typedArrayFromHeap(dy) as Float32Array;
+    const dx = heap.typedArrayFromHeap(out) as Float32Array;
     const [n, h, w, c] = input.shape as [number, number, number, number];
     const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
     const { top, left } = info.padInfo;
+    if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && oh * 2 === h && ow * 2 === w) {
+      tiles2x2(x, g, dx, n * oh, ow, c);
+      return out;
+    }
+    dx.fill(0);
     const best = new Float32Array(c);
     const where = new Int32Array(c);
     for (let b = 0; b < n; b++) {
@@ -77,4 +81,44 @@ export function maxPoolGradConfig(backendName: string): KernelConfig {
     return out;
   };
   return { kernelName: 'MaxPoolGrad', backendName, kernelFunc: kernelFunc as KernelFunc };
+}
+
+/**
+ * The common case, 2×2 windows with stride 2 that tile the input exactly (`rows` = N·Ho window
+ * rows of `ow` windows): every input cell belongs to one window, so each cell is written once
+ * (its gradient or 0) and nothing needs clearing; the same first-maximum rule.
+ */
+function tiles2x2(x: Float32Array, g: Float32Array, dx: Float32Array, rows: number, ow: number, c: number): void {
+  const rowStride = 2 * ow * c; // one input row
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < ow; j++) {
+      const p0 = 2 * r * rowStride + 2 * j * c; // top-left cell of the window: input row 2r, column 2j
+      const p1 = p0 + c;
+      const p2 = p0 + rowStride;
+      const p3 = p2 + c;
+      const gb = (r * ow + j) * c;
+      for (let ch = 0; ch < c; ch++) {
+        const a = x[p0 + ch]!;
+        const b = x[p1 + ch]!;
+        const d = x[p2 + ch]!;
+        const e = x[p3 + ch]!;
+        let k = 0;
+        let m = a;
+        if (b > m) {
+          m = b;
+          k = 1;
+        }
+        if (d > m) {
+          m = d;
+          k = 2;
+        }
+        if (e > m) k = 3;
+        const v = g[gb + ch]!;
+        dx[p0 + ch] = k === 0 ? v : 0;
+        dx[p1 + ch] = k === 1 ? v : 0;
+        dx[p2 + ch] = k === 2 ? v : 0;
+        dx[p3 + ch] = k === 3 ? v : 0;
+      }
+    }
+  }
 }
