@@ -16,7 +16,7 @@ import {
   type InputAdvice,
   type SideSet,
 } from '../src/compiler/analysis/index.js';
-import { compileFile } from '../src/compiler/compile.js';
+import { compileFile, compileSource } from '../src/compiler/compile.js';
 
 const run = promisify(execFile);
 const net = (name: string) => fileURLToPath(new URL(`../nets/${name}`, import.meta.url));
@@ -318,4 +318,25 @@ test('fcn inspect --input at a size that fails: the diagnostics, then the sizes 
       '  75x100 is not accepted: near it the net takes heights 51–66 or 83–98 and widths 83–98 or 115–130; the nearest size that works is 83x98\n  the nearest exact size is 66x98\n',
     ),
   );
+});
+
+test('a net that accepts no side says so up to the whole search limit, and where --input fails', (t) => {
+  // A 3×3 valid conv makes c two pixels smaller than data, so a crop of c to data's size never fits.
+  const { analysis } = compileSource(
+    'net none {\n  input data { channels: 3 }\n  c: conv { out: 4  kernel: 3 }\n  x: crop { bottom: c  like: data  offset: 0 }\n}\n',
+    '/tmp/none.fcn',
+  );
+  const a = adviseInputSizes(analysis!.ir, analysis!.crops.offsets, [64, 64]);
+  t.is(a.limit, 4096);
+  t.deepEqual(a.axes[0].accepted, { smallest: null, head: [], pattern: null, text: 'none up to 4096' });
+  t.deepEqual(a.axes[0].exact.text, 'none up to 4096');
+  t.is(a.axes[0].neverExact, undefined);
+  t.deepEqual(a.input, {
+    size: [64, 64],
+    accepted: false,
+    exact: false,
+    near: 'no side up to 4160',
+    nearest: null,
+    nearestExact: null,
+  });
 });

@@ -316,9 +316,11 @@ function alwaysRounds(ir: IRGraph, verdicts: readonly SideVerdict[]): string | u
   return r && `${ir.nodes[r.layer]!.name} rounds at every accepted side; at side ${first}: ${r.why}`;
 }
 
+/** `ADVICE_WINDOW` past the smallest accepted side; the whole search limit when an axis accepts none (so that "none" covers it). */
 function adviceLimit(ir: IRGraph, offsets: ReadonlyMap<number, Pair>): number {
-  const smallest = ([0, 1] as const).map((axis) => smallestInput(ir, axis, offsets, INPUT_SEARCH_LIMIT) ?? 0);
-  return Math.max(...smallest) + ADVICE_WINDOW;
+  const smallest = ([0, 1] as const).map((axis) => smallestInput(ir, axis, offsets, INPUT_SEARCH_LIMIT));
+  if (smallest.includes(null)) return INPUT_SEARCH_LIMIT;
+  return Math.max(...(smallest as number[])) + ADVICE_WINDOW;
 }
 
 function judgeInput(

@@ -80,8 +80,17 @@ export function nearSizes(
   offsets: ReadonlyMap<number, Pair>,
   size: Pair,
 ): { text: string; nearest: Pair | null } {
-  const runs = ([0, 1] as const).map((a) => workingRunsNear(ir, a, offsets, size[a]).map(formatRun).join(' or '));
-  const text = runs[0] === runs[1] ? `sides ${runs[0]}` : `heights ${runs[0]} and widths ${runs[1]}`;
+  const runs = ([0, 1] as const).map((a) => {
+    const near = workingRunsNear(ir, a, offsets, size[a]);
+    return near.length ? near.map(formatRun).join(' or ') : null;
+  });
+  const none = (a: 0 | 1) => `no side up to ${size[a] + INPUT_SEARCH_LIMIT}`;
+  const same = runs[0] === runs[1] && (runs[0] !== null || size[0] === size[1]);
+  const text = same
+    ? runs[0] === null
+      ? none(0)
+      : `sides ${runs[0]}`
+    : `heights ${runs[0] ?? none(0)} and widths ${runs[1] ?? none(1)}`;
   return { text, nearest: nearestSize(ir, offsets, size) };
 }
 
