@@ -14,6 +14,7 @@ import {
   formatInputAdvice,
   inSideSet,
   type InputAdvice,
+  relate,
   type SideSet,
 } from '../src/compiler/analysis/index.js';
 import { compileFile, compileSource } from '../src/compiler/compile.js';
@@ -339,4 +340,32 @@ test('a net that accepts no side says so up to the whole search limit, and where
     nearest: null,
     nearestExact: null,
   });
+});
+
+/** The blobs whose pixel grid is not centred on the image at side n: their first and last pixels, mapped into data, are not equally far inside its edges. */
+function offCentre(name: string, n: number): string[] {
+  const { analysis } = compileFile(net(name), { input: [n, n] });
+  const { ir } = analysis!;
+  const data = ir.inputs[0]!;
+  const off: string[] = [];
+  for (const node of ir.nodes) {
+    const size = analysis!.shapes.shapes[node.id]![1];
+    const r = relate(ir, node.id, data, (id) => analysis!.crops.offsets.get(id));
+    if (r.kind !== 'related' || size === null || size === undefined) continue;
+    const { a, b } = r.map[0];
+    const first = b;
+    const last = a.mul(size - 1).add(b);
+    if (!first.add(last).equals(n - 1)) off.push(node.name);
+  }
+  return off;
+}
+
+test('at an exact side every blob is centred on the image; at a side that rounds some are not', (t) => {
+  t.deepEqual(offCentre('unet.fcn', 572), []);
+  t.deepEqual(offCentre('voc-fcn8s.fcn', 506), []);
+  t.deepEqual(offCentre('deeplab-largefov.fcn', 321), []);
+  t.deepEqual(offCentre('resnet50.fcn', 485), []);
+  t.true(offCentre('unet.fcn', 500).length > 0);
+  t.true(offCentre('voc-fcn8s.fcn', 500).includes('vgg.pool2'));
+  t.true(offCentre('deeplab-largefov.fcn', 320).length > 0);
 });
