@@ -82,6 +82,17 @@ test.serial('opening the net publishes no diagnostics: it is fine', async (t) =>
   t.deepEqual(await client.open(voc, vocText), []);
 });
 
+test.serial('hover on the net name: totals, crops, and the input sizes it accepts and the exact ones', async (t) => {
+  const h = await hoverAt(client, voc, pos(vocText, 'net voc_fcn8s', 5));
+  t.truthy(h);
+  t.deepEqual(h!.contents.value.split('\n\n'), [
+    '**net voc_fcn8s** — 51 blobs, 134,489,759 params, 363,058,068,096 FLOPs; crops score_pool4c 5, score_pool3c 9, score 31',
+    // As fcn inspect says (test/input-advice.test.ts checks these sides against n + 198 ≡ 0 mod 32).
+    'accepted sides: every side from 1 · exact (no layer rounds): 26, 58, 90, … (every 32 from 26)',
+    'net `voc_fcn8s` at 500×500 (no size declared: the `fcn.inputSize` setting)',
+  ]);
+});
+
 test.serial(
   'hover on score_pool4: its shape at 500×500, stride 16, receptive field, padding, params, FLOPs',
   async (t) => {

@@ -22,6 +22,7 @@ const pages = {
   image: join(tmp, 'voc-image.html'),
   googlenet: join(tmp, 'googlenet.html'),
   svg: join(tmp, 'voc.svg'),
+  broken: join(tmp, 'broken.html'),
 };
 
 let browser: Browser;
@@ -44,6 +45,10 @@ test.before(async () => {
     viz([NET, '--image', image, '-o', pages.image]),
     viz(['nets/voc-fcn-googlenet.fcn', '--input', '500x500', '-o', pages.googlenet]),
     viz([NET, '--input', '500x500', '-o', pages.svg]),
+    // A size at which one crop does not fit: drawn with the error, exit 1.
+    viz(['nets/tiny-fcn8s-padded.fcn', '--input', '75x100', '-o', pages.broken]).catch((e: { code?: number }) => {
+      if (e.code !== 1) throw e;
+    }),
   ]);
   browser = await launchChromium();
 });
@@ -226,5 +231,19 @@ test.serial('the SVG output opens as an SVG document with every node', async (t)
   t.is(await page.evaluate(() => document.documentElement.nodeName), 'svg');
   t.is(await page.locator('parsererror').count(), 0);
   t.is(await page.locator('g.node').count(), count);
+  await page.close();
+});
+
+test.serial('a net with an error: the page opens on the layer at fault, drawn in red, with the message', async (t) => {
+  const { page, errors } = await open(pages.broken);
+  t.deepEqual(errors, []);
+  const message =
+    "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17";
+  t.is(await page.locator('#blob .blob-name').innerText(), 'score_pool3c');
+  t.is(await page.locator('#blob .verdict.error').innerText(), message);
+  t.is(await page.locator('#viewport g.node.error').count(), 1);
+  t.is(await page.locator('#viewport g.node.error').getAttribute('data-name'), 'score_pool3c');
+  t.is(await page.locator('#viewport g.node.error rect.box').getAttribute('stroke'), '#dc2626');
+  t.regex(await page.locator('section.errors pre').innerText(), /^error\[crop-out-of-bounds\]: /);
   await page.close();
 });

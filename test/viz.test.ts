@@ -3,7 +3,7 @@
  * ladder), the DOT, SVG and JSON outputs (on the hand-built mini net and on the real
  * voc-fcn8s through the CLI), and the CLI's errors. Needs `npm run build` (as `npm test` does).
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import type { VizModel } from '../src/viz/model.js';
 import { searchNames } from '../src/viz/page/search.js';
 import { rfBox } from '../src/viz/page/rf.js';
 import { renderSvg } from '../src/viz/svg.js';
+import { errorLines, escapeXml, isCompact } from '../src/viz/draw.js';
 import { miniModel } from './helpers/viz-fixture.js';
 
 const run = promisify(execFile);
@@ -263,20 +264,102 @@ test('voc-fcn8s as DOT and SVG: every layer, and the offsets 5, 9 and 31', async
   t.false(svg.includes('class="edge-label"'));
 });
 
-test('viz reports a missing file, a bad flag and a broken net without writing anything', async (t) => {
+test('viz reports a missing file, a bad flag and a net that does not resolve without writing anything', async (t) => {
   const out = join(tmp, 'never.html');
   const missing = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', 'nets/no-such.fcn', '-o', out]));
   t.is((missing as unknown as { code: number }).code, 1);
   t.regex((missing as unknown as { stderr: string }).stderr, /cannot read 'nets\/no-such\.fcn': no such file/);
   const flag = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', NET, '--input', '5x', '-o', out]));
   t.is((flag as unknown as { code: number }).code, 2);
-  const broken = await t.throwsAsync(
-    run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/scale-mismatch.fcn', '-o', out]),
+  const unresolved = await t.throwsAsync(
+    run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/unknown-blob.fcn', '-o', out]),
   );
-  t.is((broken as unknown as { code: number }).code, 1);
-  t.regex(
-    (broken as unknown as { stderr: string }).stderr,
-    /error.*crop 'out' cannot align 'up' to 'data': scale mismatch/,
-  );
+  t.is((unresolved as unknown as { code: number }).code, 1);
+  t.regex((unresolved as unknown as { stderr: string }).stderr, /error\[unknown-blob\]: unknown blob 'conv9'/);
   t.false(existsSync(out));
+});
+
+type Failed = { code: number; stdout: string; stderr: string };
+
+/** Runs `fcn viz` on a net with errors: it must fail with exit 1 and still write the drawing. */
+async function vizWithErrors(t: ExecutionContext, args: string[], out: string): Promise<Failed & { text: string }> {
+  const failed = (await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', ...args, '-o', out]))) as unknown as Failed;
+  t.is(failed.code, 1);
+  return { ...failed, text: readFileSync(out, 'utf8') };
+}
+
+const SCALE =
+  "crop 'out' cannot align 'up' to 'data': scale mismatch, one pixel of 'up' spans 1.5 pixels of 'data' (it must span exactly 1)";
+
+test('a net with an analysis error is drawn anyway: the layer in red with its message, the diagnostics printed, exit 1', async (t) => {
+  const broken = 'test/fixtures/viz/broken/scale-mismatch.fcn';
+  const json = await vizWithErrors(t, [broken], join(tmp, 'broken.json'));
+  t.regex(json.stderr, /error\[crop-scale-mismatch\]: crop 'out' cannot align 'up' to 'data': scale mismatch/);
+  t.is(json.stdout, `wrote ${join(tmp, 'broken.json')} (json: broken, 5 blobs, 1 crops, 1 error drawn in red)\n`);
+  const m = JSON.parse(json.text) as VizModel;
+  t.deepEqual(
+    m.nodes.filter((n) => n.errors).map((n) => [n.name, n.errors]),
+    [['out', [SCALE]]],
+  );
+  t.is(m.errors.length, 1);
+  t.true(
+    m.errors[0]!.startsWith(
+      `error[crop-scale-mismatch]: ${SCALE}\n --> test/fixtures/viz/broken/scale-mismatch.fcn:7:3`,
+    ),
+  );
+
+  const svg = (await vizWithErrors(t, [broken], join(tmp, 'broken.svg'))).text;
+  t.regex(
+    svg,
+    /<g class="node crop error" data-name="out"[^>]*><rect class="box"[^>]*fill="#fef2f2" stroke="#dc2626" stroke-width="2.5"\/>/,
+  );
+  const lines = [...svg.matchAll(/<text class="error-text"[^>]*>([^<]*)<\/text>/g)].map((x) => x[1]);
+  t.deepEqual(lines, [
+    "⚠ crop 'out' cannot align 'up' to 'data': scale mismatch, one",
+    "  pixel of 'up' spans 1.5 pixels of 'data' (it must span exactly",
+    '  1)',
+  ]);
+  t.regex(svg, / · 1 error \(in red\)<\/tspan>/);
+
+  const html = (await vizWithErrors(t, [broken], join(tmp, 'broken.html'))).text;
+  t.regex(html, /<section class="card errors"><h2>Compiler errors<\/h2>/);
+  t.true(html.includes(escapeXml(SCALE)));
+
+  const dot = (await vizWithErrors(t, [broken], join(tmp, 'broken.dot'))).text;
+  t.regex(
+    dot,
+    /"out" \[label=<.*<br\/><font color="#b91c1c" point-size="10">⚠ crop 'out' cannot align 'up' to 'data': scale mismatch, one<\/font>/,
+  );
+  t.regex(dot, /"out" \[.*fillcolor="#fef2f2", color="#dc2626", penwidth=2.5\];/);
+});
+
+test('a size error at --input is drawn on the crop that does not fit', async (t) => {
+  const { text } = await vizWithErrors(
+    t,
+    ['nets/tiny-fcn8s-padded.fcn', '--input', '75x100'],
+    join(tmp, 'tiny-75x100.json'),
+  );
+  const m = JSON.parse(text) as VizModel;
+  t.deepEqual(
+    m.nodes.filter((n) => n.errors).map((n) => [n.name, n.errors]),
+    [
+      [
+        'score_pool3c',
+        [
+          "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17",
+        ],
+      ],
+    ],
+  );
+  // Drawn up to the error and past it: the shapes known at 75x100 are there.
+  t.deepEqual(m.nodes.find((n) => n.name === 'score_pool3')!.shape, [4, 14, 17]);
+});
+
+test('errorLines wraps each message near 64 characters and keeps at most six lines', (t) => {
+  const node = { ...miniModel().nodes[0]!, errors: ['a '.repeat(40).trim(), 'short'] };
+  t.deepEqual(errorLines(node), ['⚠ ' + 'a '.repeat(31).trim(), '  ' + 'a '.repeat(9).trim(), '⚠ short']);
+  const many = { ...node, errors: Array.from({ length: 8 }, (_, i) => `error ${i}`) };
+  t.deepEqual(errorLines(many), ['⚠ error 0', '⚠ error 1', '⚠ error 2', '⚠ error 3', '⚠ error 4', '⚠ error 5 …']);
+  t.false(isCompact({ ...node, pill: true }), 'a pill with errors is drawn as a box');
+  t.true(isCompact({ ...node, pill: true, errors: [] }));
 });

@@ -4,7 +4,14 @@
  * library; the report itself (`buildReport`) is plain data and runs anywhere.
  */
 import Table from 'cli-table3';
-import { formatPair, formatSize, type InspectReport, type RungReport } from './analysis/index.js';
+import {
+  formatInputAdvice,
+  formatPair,
+  formatSize,
+  type InputAdvice,
+  type InspectReport,
+  type RungReport,
+} from './analysis/index.js';
 import type { Pair } from './layers/types.js';
 
 const pair = (p: Pair | null) => (p ? formatPair(p) : '');
@@ -33,8 +40,8 @@ function formatScaled(n: number | null, unit: string): string {
   return `${scale === 1 ? n : (n / scale).toFixed(2)} ${prefix}${unit}`.trimEnd();
 }
 
-/** The human-readable report: header, blob table, totals, crops, stride ladder. */
-export function formatReport(r: InspectReport): string {
+/** The human-readable report: header, blob table, totals, input sizes (the advisor's when given), crops, stride ladder. */
+export function formatReport(r: InspectReport & { inputSizes?: InputAdvice }): string {
   const lines: string[] = [];
   const size = r.input ? `input ${formatSize(r.input)}` : 'no input size (use --input HxW for sizes and FLOPs)';
   lines.push(`net ${r.net} (${r.file}), ${size}; stride, RF and padding relative to ${r.relativeTo ?? '(no input)'}`);
@@ -62,11 +69,13 @@ export function formatReport(r: InspectReport): string {
     `total: ${formatThousands(r.params)} params, ${formatScaled(r.flops, 'FLOPs')}, ${formatScaled(r.memory, 'B')} of activations`,
   );
   const [mh, mw] = r.minInput;
-  lines.push(
-    mh !== null && mw !== null
-      ? `smallest input: ${formatSize([mh, mw])}`
-      : 'smallest input: none up to 4096 pixels survives',
-  );
+  if (r.inputSizes) lines.push(...formatInputAdvice(r.inputSizes));
+  else
+    lines.push(
+      mh !== null && mw !== null
+        ? `smallest input: ${formatSize([mh, mw])}`
+        : 'smallest input: none up to 4096 pixels survives',
+    );
   if (r.crops.length) {
     lines.push('', 'crops:');
     const width = Math.max(...r.crops.map((c) => c.name.length));

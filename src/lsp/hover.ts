@@ -1,11 +1,13 @@
 /**
  * Hover text: for a blob, what `fcn inspect` says about it (shape at the analysed size,
  * effective stride, receptive field, effective padding, params, FLOPs) and, for a crop, its
- * offset and why; for an instance, its layers and output; for a layer type, a parameter or an
- * import, its documentation.
+ * offset and why; for an instance, its layers and output; for the net's name, its totals,
+ * crops and the input sizes it accepts (`fcn inspect`'s advisor); for a layer type, a
+ * parameter or an import, its documentation.
  */
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { formatPair, formatSize } from '../compiler/analysis/format.js';
+import { adviseInputSizes, type SideSet } from '../compiler/analysis/input-advice.js';
 import type { BlobReport } from '../compiler/analysis/report.js';
 import { layerSchema, type ParamDef } from '../compiler/layers/schema.js';
 import type { Definition } from '../compiler/resolve/index.js';
@@ -117,6 +119,22 @@ function definitionText(def: Definition): string {
   return `**${n.keyword} ${n.name.name}${params}** — defined in \`${def.file.name}\`, ${n.items.length} items`;
 }
 
+/** The advisor's answer, kept per analysis (a net of 200 layers takes a few hundred milliseconds). */
+const advice = new WeakMap<AnalysedNet['analysis'], string>();
+
+/** `accepted sides: every side from 173 · exact: 188, 204, 220, … (every 16 from 188)`, per axis when they differ. */
+function sizesText(net: AnalysedNet): string {
+  let text = advice.get(net.analysis);
+  if (text === undefined) {
+    const [h, w] = adviseInputSizes(net.ir, net.analysis.crops.offsets).axes;
+    const both = (f: (a: typeof h) => SideSet) =>
+      f(h).text === f(w).text ? f(h).text : `heights ${f(h).text}; widths ${f(w).text}`;
+    text = `accepted sides: ${both((a) => a.accepted)} · exact (no layer rounds): ${both((a) => a.exact)}`;
+    advice.set(net.analysis, text);
+  }
+  return text;
+}
+
 const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
 
 /** The hover for what is under the cursor, if there is anything to say. */
@@ -167,7 +185,7 @@ export function hover(ws: Workspace, path: string, hit: Hit): Hover | undefined 
       const net = nets.find((n) => n.net === hit.node.name.name && n.file === path);
       if (!net) return undefined;
       const r = net.report;
-      const text = `**net ${r.net}** — ${r.blobs.length} blobs, ${count(r.params)} params, ${count(r.flops)} FLOPs; crops ${r.crops.map((c) => `${c.name} ${pair(c.offset)}`).join(', ') || 'none'}\n\n${sizeNote(net)}`;
+      const text = `**net ${r.net}** — ${r.blobs.length} blobs, ${count(r.params)} params, ${count(r.flops)} FLOPs; crops ${r.crops.map((c) => `${c.name} ${pair(c.offset)}`).join(', ') || 'none'}\n\n${sizesText(net)}\n\n${sizeNote(net)}`;
       return { contents: md(text), range: spanRange(hit.node.name.span) };
     }
   }

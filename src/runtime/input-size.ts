@@ -9,12 +9,11 @@ import type { Analysis } from '../compiler/analysis/index.js';
 import {
   computeCost,
   fieldOf,
-  formatRun,
   formatSize,
   inferShapes,
   largestInputAtMost,
-  nearestInput,
-  workingRunsNear,
+  nearestSize,
+  nearSizes,
 } from '../compiler/analysis/index.js';
 import type { Pair } from '../compiler/layers/types.js';
 import { UserError } from '../diagnostics/index.js';
@@ -86,8 +85,7 @@ export class NetSizes {
   /** The working size nearest to `size`, axis by axis; null if an axis has none. */
   nearest(size: Pair): Pair | null {
     if (this.fixed) return this.fixed;
-    const [h, w] = [0, 1].map((a) => nearestInput(this.analysis.ir, a as 0 | 1, this.offsets, size[a]!));
-    return h === null || w === null || h === undefined || w === undefined ? null : [h, w];
+    return nearestSize(this.analysis.ir, this.offsets, size);
   }
 
   /** The largest side ≤ `n` that works along `axis`; null if none. */
@@ -122,14 +120,9 @@ export class NetSizes {
       return new UserError(
         `the model was built for ${formatSize(this.fixed!)} inputs only (recompile it without --input)`,
       );
-    const ir = this.analysis.ir;
-    const runs = ([0, 1] as const).map((a) =>
-      workingRunsNear(ir, a, this.offsets, size[a]).map(formatRun).join(' or '),
-    );
-    const near = runs[0] === runs[1] ? `sides ${runs[0]}` : `heights ${runs[0]} and widths ${runs[1]}`;
-    const nearest = this.nearest(size);
-    const tail = nearest ? `; the nearest size that works is ${formatSize(nearest)}` : '';
-    return new UserError(`near that size it takes ${near}${tail}`, 1, this.diagnostics(size));
+    const near = nearSizes(this.analysis.ir, this.offsets, size);
+    const tail = near.nearest ? `; the nearest size that works is ${formatSize(near.nearest)}` : '';
+    return new UserError(`near that size it takes ${near.text}${tail}`, 1, this.diagnostics(size));
   }
 
   /**

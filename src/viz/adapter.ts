@@ -3,7 +3,7 @@
  * the compiler's types; everything else reads `VizModel`. Numbers come from the compiler's own
  * report (what `fcn inspect --json` prints); the viz adds sources, edges and the crop paths.
  */
-import { renderDiagnostic } from '../diagnostics/index.js';
+import { renderDiagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { Span } from '../diagnostics/span.js';
 import {
   buildReport,
@@ -22,6 +22,11 @@ import { finishModel, type DraftCrop, type DraftNode, type DraftPath, type Draft
 import { layerDef } from '../compiler/layers/registry.js';
 import { layerDetail } from './detail.js';
 import type { VizImage, VizMap, VizModel, VizShape, VizSource } from './model.js';
+
+/** The diagnostics of one severity, rendered as text. */
+function rendered(diagnostics: readonly Diagnostic[], severity: Diagnostic['severity']): string[] {
+  return diagnostics.filter((d) => d.severity === severity).map((d) => renderDiagnostic(d, { color: false }));
+}
 
 /** A span as a source line for people. */
 function sourceOf(span: Span): VizSource {
@@ -103,12 +108,35 @@ function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectRepor
   });
 }
 
+/**
+ * The layer each error diagnostic is about: the node whose declaration is the diagnostic's
+ * span, else the one whose span most tightly contains it (a parameter of the layer); errors
+ * about no layer stay off the graph (they are in the model's `errors`).
+ */
+function errorsByNode(ir: IRGraph, diagnostics: readonly Diagnostic[]): Map<number, string[]> {
+  const byNode = new Map<number, string[]>();
+  for (const d of diagnostics) {
+    if (d.severity !== 'error' || !d.span) continue;
+    const { span } = d;
+    let best: { id: number; length: number } | undefined;
+    for (const node of ir.nodes) {
+      const own = node.origin.span;
+      if (own.source.name !== span.source.name || own.start > span.start || own.end < span.end) continue;
+      const length = own.end - own.start;
+      if (!best || length < best.length) best = { id: node.id, length };
+    }
+    if (best) byNode.set(best.id, [...(byNode.get(best.id) ?? []), d.message]);
+  }
+  return byNode;
+}
+
 /** Builds the visualisation model of a compiled net; `image` is the `--image`, already at the input size. */
 export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
   const { analysis } = compiled;
   if (!analysis) throw new Error('toVizModel: the compilation stopped before the analyses');
   const { ir } = analysis;
   const report = buildReport(analysis);
+  const errors = errorsByNode(ir, compiled.diagnostics);
   const nodes = report.blobs.map((b, id): DraftNode => {
     const node = ir.nodes[id]!;
     return {
@@ -127,6 +155,7 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
       via: node.origin.via.map(sourceOf),
       ...(node.op !== 'input' && node.inline ? { inline: true } : {}),
       ...(node.op !== 'input' && layerDef(node.op).style === 'pill' ? { pill: true } : {}),
+      ...(errors.has(id) ? { errors: errors.get(id)! } : {}),
     };
   });
   const edges = ir.nodes.flatMap((n) =>
@@ -149,9 +178,8 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
     crops: cropsOf(compiled, analysis, report),
     rungs: report.ladder.map((r) => ({ ...r, stride: r.stride ? r.stride[0] : null })),
     totals: { params: report.params ?? 0, flops: report.flops },
-    warnings: compiled.diagnostics
-      .filter((d) => d.severity === 'warning')
-      .map((d) => renderDiagnostic(d, { color: false })),
+    warnings: rendered(compiled.diagnostics, 'warning'),
+    errors: rendered(compiled.diagnostics, 'error'),
     ...(image ? { image } : {}),
   });
 }

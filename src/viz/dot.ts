@@ -1,9 +1,10 @@
 /**
  * Graphviz DOT of the visualisation model: the same stride colours as the page, blob shapes on
- * the edges, crops with their inferred offsets, a crop's reference dashed, and a legend.
+ * the edges, crops with their inferred offsets, a crop's reference dashed, a layer with errors
+ * outlined in red with its messages, and a legend.
  * `dot -Tsvg net.dot > net.svg` renders it.
  */
-import { cropChipText, escapeXml as html, isCompact, shapeText } from './draw.js';
+import { cropChipText, errorLines, escapeXml as html, isCompact, shapeText } from './draw.js';
 import type { VizModel, VizNode } from './model.js';
 
 /** A DOT string literal. */
@@ -12,13 +13,17 @@ function quote(s: string): string {
 }
 
 function nodeLine(model: VizModel, n: VizNode): string {
-  const colour = n.level === null ? { fill: '#ffffff', stroke: '#94a3b8' } : model.legend[n.level]!;
+  const errors = errorLines(n);
+  const base = n.level === null ? { fill: '#ffffff', stroke: '#94a3b8' } : model.legend[n.level]!;
+  const colour = errors.length ? { fill: '#fef2f2', stroke: '#dc2626' } : base;
   const rows = [`<b>${html(n.name)}</b> <font color="${colour.stroke}" point-size="9">${html(n.type)}</font>`];
   if (!isCompact(n) && n.detail) rows.push(`<font point-size="10">${html(n.detail)}</font>`);
   const chip = cropChipText(model, n);
   if (chip) rows.push(`<font color="#b45309"><b>${html(chip)}</b></font>`);
+  for (const line of errors) rows.push(`<font color="#b91c1c" point-size="10">${html(line)}</font>`);
   const attrs = [`label=<${rows.join('<br/>')}>`, `fillcolor=${quote(colour.fill)}`, `color=${quote(colour.stroke)}`];
-  if (chip) attrs.push('penwidth=2');
+  if (errors.length) attrs.push('penwidth=2.5');
+  else if (chip) attrs.push('penwidth=2');
   return `  ${quote(n.name)} [${attrs.join(', ')}];`;
 }
 

@@ -11,7 +11,7 @@ import type { VizModel, VizNode, VizShape } from './model.js';
 export type DagreLib = Pick<typeof Dagre, 'graphlib' | 'layout'>;
 
 /** Text roles drawn on the graph; each has one font. */
-export type TextRole = 'name' | 'scope' | 'type' | 'detail' | 'edge' | 'chip';
+export type TextRole = 'name' | 'scope' | 'type' | 'detail' | 'edge' | 'chip' | 'error';
 
 /** Width of a text in pixels when drawn in the font of its role. */
 export type Measure = (text: string, role: TextRole) => number;
@@ -50,6 +50,7 @@ export function fontOf(role: TextRole): { size: number; weight: number } {
   if (role === 'name') return { size: 12, weight: 600 };
   if (role === 'scope') return { size: 12, weight: 400 };
   if (role === 'chip') return { size: 11, weight: 700 };
+  if (role === 'error') return { size: 11, weight: 600 };
   if (role === 'detail') return { size: 11, weight: 400 };
   return { size: 10, weight: 400 };
 }
@@ -71,9 +72,25 @@ export function fontAttrs(role: TextRole): string {
   return `font-family="${fontFamily()}" font-size="${f.size}"${f.weight === 400 ? '' : ` font-weight="${f.weight}"`}`;
 }
 
-/** Pointwise layers are drawn as one-line pills (their type's definition says so): they change no coordinate. */
+/** Pointwise layers are drawn as one-line pills (their type's definition says so): they change no coordinate. A layer with errors is a box, to hold them. */
 export function isCompact(node: VizNode): boolean {
-  return node.pill === true;
+  return node.pill === true && !node.errors?.length;
+}
+
+/** A node's errors as the lines drawn under its detail: wrapped at word breaks near 64 characters, at most 6 lines. */
+export function errorLines(node: VizNode): string[] {
+  const lines: string[] = [];
+  for (const message of node.errors ?? []) {
+    let line = '';
+    for (const word of ('⚠ ' + message).split(' ')) {
+      if (line && line.length + 1 + word.length > 64) {
+        lines.push(line);
+        line = '  ' + word;
+      } else line = line ? line + ' ' + word : word;
+    }
+    lines.push(line);
+  }
+  return lines.length > 6 ? [...lines.slice(0, 5), lines[5] + ' …'] : lines;
 }
 
 /** `64×500×500`, or null while H and W are unknown. */
@@ -112,9 +129,11 @@ export function layoutGraph(dagre: DagreLib, model: VizModel, measure: Measure):
     const chip = cropChipText(model, n);
     const chipWidth = chip ? Math.ceil(measure(chip, 'chip') + 14) : 0;
     const detail = compact ? 0 : measure(n.detail, 'detail') + (chip ? chipWidth + 12 : 0);
+    const errors = errorLines(n);
+    const error = Math.max(0, ...errors.map((line) => measure(line, 'error') + 12));
     g.setNode(n.name, {
-      width: Math.ceil(Math.max(title, detail, 60) + 20),
-      height: compact ? 24 : 40,
+      width: Math.ceil(Math.max(title, detail, error, 60) + 20),
+      height: compact ? 24 : 40 + (errors.length ? 14 * errors.length + 4 : 0),
       compact,
       chipWidth,
     });
@@ -216,14 +235,16 @@ export function graphMarkup(model: VizModel, layout: GraphLayout): string {
   return out.join('');
 }
 
-/** One node: a box in its stride colour, the name (scope prefix muted), the type, the detail line and a crop's offset chip. */
+/** One node: a box in its stride colour, the name (scope prefix muted), the type, the detail line, a crop's offset chip, and the errors in red (the box outlined in red). */
 export function nodeMarkup(model: VizModel, n: VizNode, box: NodeBox): string {
-  const colour = n.level === null ? { fill: '#ffffff', stroke: '#94a3b8' } : model.legend[n.level]!;
+  const errors = errorLines(n);
+  const base = n.level === null ? { fill: '#ffffff', stroke: '#94a3b8' } : model.legend[n.level]!;
+  const colour = errors.length ? { fill: '#fef2f2', stroke: '#dc2626' } : base;
   const short = n.name.slice(n.name.lastIndexOf('.') + 1);
   const prefix = n.name.slice(0, n.name.length - short.length);
   const parts = [
-    `<g class="node${n.crop !== undefined ? ' crop' : ''}" data-name="${escapeXml(n.name)}" data-type="${n.type}" transform="translate(${Math.round(box.x)},${Math.round(box.y)})">`,
-    `<rect class="box" width="${box.width}" height="${box.height}" rx="${box.compact ? 12 : 6}" fill="${colour.fill}" stroke="${colour.stroke}" stroke-width="1.5"/>`,
+    `<g class="node${n.crop !== undefined ? ' crop' : ''}${errors.length ? ' error' : ''}" data-name="${escapeXml(n.name)}" data-type="${n.type}" transform="translate(${Math.round(box.x)},${Math.round(box.y)})">`,
+    `<rect class="box" width="${box.width}" height="${box.height}" rx="${box.compact ? 12 : 6}" fill="${colour.fill}" stroke="${colour.stroke}" stroke-width="${errors.length ? 2.5 : 1.5}"/>`,
     `<text class="name" x="10" y="${16}" ${fontAttrs('name')} fill="#0f172a">` +
       (prefix ? `<tspan font-weight="400" fill="#64748b">${escapeXml(prefix)}</tspan>` : '') +
       `${escapeXml(short)}</text>`,
@@ -233,11 +254,16 @@ export function nodeMarkup(model: VizModel, n: VizNode, box: NodeBox): string {
     parts.push(
       `<text class="detail" x="10" y="31" ${fontAttrs('detail')} fill="#334155">${escapeXml(n.detail)}</text>`,
     );
+    errors.forEach((line, i) =>
+      parts.push(
+        `<text class="error-text" x="10" y="${52 + 14 * i}" ${fontAttrs('error')} fill="#b91c1c" xml:space="preserve">${escapeXml(line)}</text>`,
+      ),
+    );
     const chip = cropChipText(model, n);
     if (chip) {
       const w = box.chipWidth;
       parts.push(
-        `<g class="chip" data-crop="${n.crop}" transform="translate(${box.width - w - 6},${box.height - 17})">` +
+        `<g class="chip" data-crop="${n.crop}" transform="translate(${box.width - w - 6},23)">` +
           `<rect width="${w}" height="15" rx="7.5" fill="#f59e0b" stroke="#b45309"/>` +
           `<text x="${w / 2}" y="11" text-anchor="middle" ${fontAttrs('chip')} fill="#1c1917">${escapeXml(chip)}</text></g>`,
       );

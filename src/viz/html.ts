@@ -82,6 +82,9 @@ export function renderHtml(model: VizModel, scripts: PageScripts = pageScripts()
   const warnings = model.warnings.length
     ? `<section class="card warnings"><h2>Compiler warnings</h2><pre>${escapeXml(model.warnings.join('\n\n'))}</pre></section>`
     : '';
+  const errors = model.errors.length
+    ? `<section class="card errors"><h2>Compiler errors</h2><p class="hint">The net is drawn as far as the compiler got; the layers in red carry these errors.</p><pre>${escapeXml(model.errors.join('\n\n'))}</pre></section>`
+    : '';
   const json = JSON.stringify(model).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
@@ -107,6 +110,7 @@ ${legendHtml(model)}
 <p class="pane-hint">drag or scroll to pan · Ctrl+scroll or + − to zoom · click a layer</p>
 </section>
 <aside id="side">
+${errors}
 ${warnings}
 <section class="card" id="crop" hidden></section>
 <section class="card" id="blob"></section>

@@ -69,6 +69,8 @@ export interface VizNode {
   inline?: boolean;
   /** True for the pointwise layers drawn as one-line pills. */
   pill?: boolean;
+  /** The compiler's errors at this layer (one-line messages), drawn on it. */
+  errors?: string[];
 }
 
 export interface VizEdge {
@@ -190,5 +192,7 @@ export interface VizModel {
   totals: { params: number; flops: number | null };
   /** Warnings from the compiler, rendered as text. */
   warnings: string[];
+  /** Errors from the compiler, rendered as text; each one at a layer is also on that node (`errors`). */
+  errors: string[];
   image?: VizImage;
 }

@@ -76,7 +76,11 @@ export function renderSvg(model: VizModel): string {
     `<defs>${arrowMarker()}</defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="24" font-family="${fontFamily()}" font-size="16" font-weight="700" fill="#0f172a">${escapeXml(model.net)}</text>`,
-    `<text x="16" y="40" ${fontAttrs('detail')} fill="#64748b">${escapeXml(`${model.file} · ${facts}`)}</text>`,
+    `<text x="16" y="40" ${fontAttrs('detail')} fill="#64748b">${escapeXml(`${model.file} · ${facts}`)}` +
+      (model.errors.length
+        ? `<tspan fill="#b91c1c" font-weight="600"> · ${model.errors.length} error${model.errors.length === 1 ? '' : 's'} (in red)</tspan>`
+        : '') +
+      '</text>',
     `<g transform="translate(0,${head})">${graphMarkup(model, layout)}</g>`,
     legendMarkup(model, 16, height - foot + 10),
     '</svg>',

@@ -220,6 +220,7 @@ export function miniDraft(): VizDraft {
     ],
     totals: { params: 14_904, flops: 15_168_704 },
     warnings: [],
+    errors: [],
   };
 }
 

@@ -5,6 +5,7 @@ export * from './coordmap.js';
 export * from './cost.js';
 export * from './crops.js';
 export * from './format.js';
+export * from './input-advice.js';
 export * from './input-sizes.js';
 export * from './ladder.js';
 export * from './rational.js';

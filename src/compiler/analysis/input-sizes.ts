@@ -73,3 +73,30 @@ export function workingRunsNear(ir: IRGraph, axis: 0 | 1, offsets: ReadonlyMap<n
 export function formatRun(run: SideRun): string {
   return run.to === null ? `${run.from} and up` : run.from === run.to ? `${run.from}` : `${run.from}–${run.to}`;
 }
+
+/** The runs of working sides near `size` (`sides 51–66 or 83–98`, or per axis when they differ) and the nearest working size. */
+export function nearSizes(
+  ir: IRGraph,
+  offsets: ReadonlyMap<number, Pair>,
+  size: Pair,
+): { text: string; nearest: Pair | null } {
+  const runs = ([0, 1] as const).map((a) => {
+    const near = workingRunsNear(ir, a, offsets, size[a]);
+    return near.length ? near.map(formatRun).join(' or ') : null;
+  });
+  const none = (a: 0 | 1) => `no side up to ${size[a] + INPUT_SEARCH_LIMIT}`;
+  const same = runs[0] === runs[1] && (runs[0] !== null || size[0] === size[1]);
+  const text = same
+    ? runs[0] === null
+      ? none(0)
+      : `sides ${runs[0]}`
+    : `heights ${runs[0] ?? none(0)} and widths ${runs[1] ?? none(1)}`;
+  return { text, nearest: nearestSize(ir, offsets, size) };
+}
+
+/** The working size nearest to `size`, axis by axis; null if an axis has none. */
+export function nearestSize(ir: IRGraph, offsets: ReadonlyMap<number, Pair>, size: Pair): Pair | null {
+  const h = nearestInput(ir, 0, offsets, size[0]);
+  const w = nearestInput(ir, 1, offsets, size[1]);
+  return h === null || w === null ? null : [h, w];
+}

@@ -56,8 +56,10 @@ export function blobFromHash(app: App): string | null {
   return app.byName.has(name) ? name : null;
 }
 
-/** What the page shows first: the last crop (the one that answers "why 31?"), else the last blob. */
+/** What the page shows first: the first layer with an error, else the last crop (the one that answers "why 31?"), else the last blob. */
 export function defaultBlob(model: VizModel): string {
+  const broken = model.nodes.find((n) => n.errors?.length);
+  if (broken) return broken.name;
   const crop = model.crops[model.crops.length - 1];
   return crop ? crop.name : model.nodes[model.nodes.length - 1]!.name;
 }

@@ -31,7 +31,8 @@ export function renderGraph(app: App): void {
     const shape = n.shape ? n.shape.map((v) => (v === null ? '?' : v)).join('×') : '–';
     title.textContent =
       `${n.name} (${n.type})\nshape ${shape}` +
-      (n.stride ? `\nstride ${n.stride.join('×')} · RF ${n.rf!.join('×')}` : '');
+      (n.stride ? `\nstride ${n.stride.join('×')} · RF ${n.rf!.join('×')}` : '') +
+      (n.errors ?? []).map((e) => `\nerror: ${e}`).join('');
     g.prepend(title);
   }
 }

@@ -81,6 +81,7 @@ export function renderBlobPanel(app: App): void {
       ),
     ),
     n.detail ? h('p', { class: 'blob-detail' }, n.detail) : null,
+    n.errors?.length ? h('div', { class: 'verdict error' }, ...n.errors.map((e) => h('p', null, e))) : null,
     h('dl', { class: 'facts' }, ...facts),
     n.source
       ? h('div', { class: 'sources' }, sourceLine(n.source, false), ...n.via.map((v) => sourceLine(v, true)))

@@ -159,5 +159,7 @@ td.map.strong { font-weight: 600; }
 .guide dd { margin: 2px 0 0; }
 .warnings { background: #fffbeb; border-color: #fde68a; }
 .warnings pre { white-space: pre-wrap; margin: 0; font: 12px var(--mono); }
+.errors { background: #fef2f2; border-color: #fecaca; }
+.errors pre { white-space: pre-wrap; margin: 0; font: 12px var(--mono); }
 `;
 }
