@@ -1,7 +1,8 @@
 // Batched matrix products on oneDNN's matmul primitive: tfjs's BatchMatMul with transposeA,
 // transposeB and a batch that one side may broadcast (batch 1). A transposed operand is the
 // same memory described with swapped strides, so nothing is copied. Primitives are cached by
-// shape.
+// shape, per
+// thread (see conv.cc).
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -42,7 +43,7 @@ struct Matmul {
   dnnl::matmul prim;
 };
 
-std::unordered_map<std::string, std::unique_ptr<Matmul>> matmuls;
+thread_local std::unordered_map<std::string, std::unique_ptr<Matmul>> matmuls;
 
 // matmul(shape, a, b, c)
 Napi::Value MatmulForward(const Napi::CallbackInfo& info) {
@@ -63,6 +64,10 @@ Napi::Value MatmulForward(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+void clearMatmuls() { matmuls.clear(); }
+
+size_t matmulCount() { return matmuls.size(); }
 
 void initMatmul(Napi::Env env, Napi::Object exports) { exports.Set("matmul", Napi::Function::New(env, MatmulForward)); }
 
