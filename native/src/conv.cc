@@ -13,6 +13,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include <omp.h>
+
 #include "common.h"
 #include "scratch.h"
 
@@ -34,11 +36,12 @@ struct Geometry {
     groups = g[17];
   }
 
+  /** The cache key: the geometry and the thread count, which oneDNN fixes when it creates a primitive. */
   std::string key() const {
     std::string k;
     for (int64_t v : {n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, groups})
       k += std::to_string(v) + ",";
-    return k;
+    return k + "t" + std::to_string(omp_get_max_threads());
   }
 
   memory::desc src(tag t) const { return {{n, ic, ih, iw}, dt::f32, t}; }

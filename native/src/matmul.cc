@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <omp.h>
+
 #include "common.h"
 
 namespace fcn {
@@ -27,10 +29,11 @@ struct MatmulShape {
     if (ba != bb && ba != 1 && bb != 1) throw std::invalid_argument("matmul batches must agree or be 1");
   }
   int64_t batch() const { return std::max(ba, bb); }
+  /** The cache key: the shape and the thread count, which oneDNN fixes when it creates a primitive. */
   std::string key() const {
     std::string s;
     for (int64_t v : {ba, bb, m, k, n, int64_t(ta), int64_t(tb)}) s += std::to_string(v) + ",";
-    return s;
+    return s + "t" + std::to_string(omp_get_max_threads());
   }
   // a is [b, m, k], or [b, k, m] when transposed; b is [b, k, n], or [b, n, k].
   memory::desc a() const { return {{ba, m, k}, dt::f32, ta ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1}}; }
