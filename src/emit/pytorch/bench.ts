@@ -47,8 +47,13 @@ export async function benchTorch(target: string, o: TorchBenchOptions): Promise<
   if (!existsSync(python)) return { reason: `${python} not found (set FCN_PYTHON to a python3 with PyTorch)` };
   const dir = await mkdtemp(join(tmpdir(), 'fcn-bench-torch-'));
   try {
-    const net = await loadExportNet(target, { input: o.input, ...(o.net ? { net: o.net } : {}) });
-    await writePytorch(join(dir, 'pkg'), net, false);
+    try {
+      const net = await loadExportNet(target, { input: o.input, ...(o.net ? { net: o.net } : {}) });
+      await writePytorch(join(dir, 'pkg'), net, false);
+    } catch (e) {
+      // fcn's own timing stands; say why there is nothing beside it.
+      return { reason: `the net could not be exported to PyTorch: ${e instanceof Error ? e.message : String(e)}` };
+    }
     await writeFile(join(dir, 'pkg', 'bench.py'), BENCH_PY);
     const args = ['bench.py', '--input', `${o.input[0]}x${o.input[1]}`, '--runs', String(o.runs)];
     args.push('--threads', String(o.threads), ...(o.train ? ['--train'] : []));
