@@ -7,6 +7,7 @@ import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/data/random.js';
 import { addon } from '../src/runtime/native/addon.js';
+import { softmaxLoss } from '../src/runtime/loss.js';
 import { broadcastRun } from '../src/runtime/native/eltwise.js';
 import { nativeTest, useNative } from './helpers/native.js';
 import { randn, relError, runOn } from './helpers/tf.js';
@@ -219,7 +220,8 @@ nativeTest(
   "max and average pooling with Caffe's ceil-mode padding, and their gradients, match the cpu backend",
   async (t) => {
     const rng = new Rng(10, 4);
-    for (let i = 0; i < 12; i++) {
+    // 12 random cases, then 2 past the addon's serial threshold (info().parallelMin): every thread.
+    for (let i = 0; i < 14; i++) {
       const k: [number, number] = [2 + rng.int(2), 2 + rng.int(2)];
       const s: [number, number] = [1 + rng.int(2), 1 + rng.int(2)];
       // Pads below the kernel (Caffe's rule): a window wholly in padding has no maximum.
@@ -229,7 +231,8 @@ nativeTest(
         [rng.int(k[1]), rng.int(k[1])],
         [0, 0],
       ];
-      const x = randn([1 + rng.int(2), 4 + rng.int(9), 4 + rng.int(9), 1 + rng.int(40)], rng);
+      const shape = i < 12 ? [1 + rng.int(2), 4 + rng.int(9), 4 + rng.int(9), 1 + rng.int(40)] : [2, 41, 37, 24 + i];
+      const x = randn(shape, rng);
       const f = (): tf.Tensor[] => {
         const max = (a: tf.Tensor): tf.Tensor => tf.maxPool(a as tf.Tensor4D, k, s, pad);
         // Average pooling 'valid' only: with padding, the cpu backend's gradient divides by the
@@ -257,54 +260,109 @@ nativeTest('max pooling sends a tied window’s gradient to its first maximum, a
   x.dispose();
 });
 
+/**
+ * The shapes of the elementwise cases: a small one, which the addon runs on the calling thread,
+ * and one past the addon's serial threshold (info().parallelMin), which runs on every thread.
+ */
+const ELTWISE_SHAPES: Array<[number, number, number, number]> = [
+  [2, 7, 5, 6],
+  [2, 40, 33, 26],
+];
+
+nativeTest('the elementwise shapes cover the serial and the parallel path', (t) => {
+  const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+  const { parallelMin } = addon().info();
+  t.true(size(ELTWISE_SHAPES[0]!) < parallelMin);
+  t.true(size(ELTWISE_SHAPES[1]!) >= parallelMin);
+});
+
 nativeTest(
   'elementwise kernels with broadcasts, ReLU, Step, sums, slices and pads match the cpu backend',
   async (t) => {
     const rng = new Rng(10, 5);
-    const x = randn([2, 7, 5, 6], rng);
-    const y = randn([2, 7, 5, 6], rng);
-    const bias = randn([6], rng);
-    const mask = randn([2, 7, 5, 1], rng);
-    const row = randn([5, 1], rng);
-    const f = (): tf.Tensor[] => [
-      tf.add(x, y),
-      tf.sub(x, bias),
-      tf.sub(bias, x),
-      tf.mul(x, mask),
-      tf.div(x, 3),
-      tf.div(2, tf.add(tf.abs(x), 1)),
-      tf.maximum(x, 0.25),
-      tf.minimum(y, x),
-      tf.mul(x, row), // a run in the middle: broadcast over the batch, rows and channels
-      tf.relu(x),
-      tf.step(x, 0.5),
-      tf.sum(x, [0, 1, 2]),
-      tf.sum(x, -1),
-      tf.sum(x, [2, 3], true),
-      tf.sum(x),
-      tf.sum(x, [1]), // a middle axis: the cpu kernel
-      tf.slice(x, [1, 2, 1, 0], [1, 4, 3, 6]),
-      tf.slice(x, [0, 0, 0, 2], [2, 7, 5, 3]),
-      tf.pad(x, [
-        [0, 0],
-        [3, 1],
-        [0, 2],
-        [0, 0],
-      ]),
-      tf.pad(
-        x,
-        [
-          [1, 0],
+    for (const shape of ELTWISE_SHAPES) {
+      const [n, h, w, c] = shape;
+      const x = randn(shape, rng);
+      const y = randn(shape, rng);
+      const bias = randn([c], rng);
+      const mask = randn([n, h, w, 1], rng);
+      const row = randn([w, 1], rng);
+      const f = (): tf.Tensor[] => [
+        tf.add(x, y),
+        tf.sub(x, bias),
+        tf.sub(bias, x),
+        tf.mul(x, mask),
+        tf.div(x, 3),
+        tf.div(2, tf.add(tf.abs(x), 1)),
+        tf.maximum(x, 0.25),
+        tf.minimum(y, x),
+        tf.mul(x, row), // a run in the middle: broadcast over the batch, rows and channels
+        tf.relu(x),
+        tf.step(x, 0.5),
+        tf.sum(x, [0, 1, 2]),
+        tf.sum(x, -1),
+        tf.sum(x, [2, 3], true),
+        tf.sum(x),
+        tf.sum(x, [1]), // a middle axis: the cpu kernel
+        tf.slice(x, [1, 2, 1, 0], [1, 4, 3, 6]),
+        tf.slice(x, [0, 0, 0, 2], [2, 7, 5, 3]),
+        tf.pad(x, [
           [0, 0],
+          [3, 1],
+          [0, 2],
           [0, 0],
-          [2, 1],
-        ],
-        -1,
-      ),
-      tf.zerosLike(x),
-    ];
-    await agree(t, 'eltwise', f);
-    tf.dispose([x, y, bias, mask, row]);
+        ]),
+        tf.pad(
+          x,
+          [
+            [1, 0],
+            [0, 0],
+            [0, 0],
+            [2, 1],
+          ],
+          -1,
+        ),
+        tf.zerosLike(x),
+      ];
+      await agree(t, `eltwise ${shape}`, f);
+      tf.dispose([x, y, bias, mask, row]);
+    }
+  },
+);
+
+nativeTest(
+  "Caffe's softmax loss (ignore label, both normalisations, a loss weight, a label past the classes) and its gradient match the cpu backend",
+  async (t) => {
+    const rng = new Rng(10, 9);
+    // [N, H, W, C]: a small map (the calling thread) and one past the serial threshold.
+    for (const shape of [
+      [2, 5, 7, 4],
+      [2, 48, 40, 21],
+    ] as Array<[number, number, number, number]>) {
+      const scores = tf.mul(randn(shape, rng), 4) as tf.Tensor4D;
+      const [n, h, w, c] = shape;
+      const labels = tf.tensor3d(
+        // one in eight ignored (255); one in fifty past the classes (tf.oneHot picks nothing: the cpu path's rule)
+        Int32Array.from({ length: n * h * w }, () => (rng.chance(0.125) ? 255 : rng.chance(0.02) ? c + 3 : rng.int(c))),
+        [n, h, w],
+        'int32',
+      );
+      for (const params of [
+        { ignore: 255, normalize: true, weight: 1 },
+        { ignore: 255, normalize: false, weight: 0.5 },
+        { normalize: true, weight: 1, normaliser: 37 },
+      ]) {
+        const f = (): tf.Tensor[] => {
+          const { value, grad } = tf.valueAndGrad((s: tf.Tensor) => softmaxLoss(s as tf.Tensor4D, labels, params))(
+            scores,
+            tf.scalar(1.5),
+          );
+          return [value, grad];
+        };
+        await agree(t, `softmax loss ${shape} ${JSON.stringify(params)}`, f);
+      }
+      tf.dispose([scores, labels]);
+    }
   },
 );
 
@@ -332,6 +390,35 @@ nativeTest('a weight’s reordered copy is cached across calls and dropped when 
   x.dispose();
 });
 
+nativeTest('clearCaches() drops the cached matmul primitives with the convolutions’', (t) => {
+  const rng = new Rng(10, 10);
+  addon().clearCaches();
+  t.is(addon().cacheSizes().primitives, 0);
+  const a = randn([3, 7, 5], rng);
+  const b = randn([3, 5, 4], rng);
+  tf.matMul(a, b).dispose();
+  t.is(addon().cacheSizes().primitives, 1, 'one matmul primitive');
+  addon().clearCaches();
+  t.is(addon().cacheSizes().primitives, 0);
+  tf.dispose([a, b]);
+});
+
+nativeTest("info() names oneDNN's instruction set by its 2.6 name", (t) => {
+  const known = [
+    'sse41',
+    'avx',
+    'avx2',
+    'avx2_vnni',
+    'avx512_mic',
+    'avx512_mic_4ops',
+    'avx512_core',
+    'avx512_core_vnni',
+    'avx512_core_bf16',
+    'avx512_core_amx',
+  ];
+  t.true(known.includes(addon().info().isa), addon().info().isa);
+});
+
 nativeTest(
   "LRN across channels and its gradient match the cpu backend (Caffe's sizes 3, 5, 7 and odd channels)",
   async (t) => {
@@ -344,6 +431,8 @@ nativeTest(
       { shape: [1, 4, 3, 3], r: 3, bias: 1, alpha: 1, beta: 0.75 },
       { shape: [2, 3, 8, 1], r: 2, bias: 0.5, alpha: 0.1, beta: 1.5 },
       { shape: [1, 6, 5, 64], r: 2, bias: 1, alpha: 1e-4 / 5, beta: 0.75 },
+      // past the addon's serial threshold (info().parallelMin): every thread
+      { shape: [2, 30, 26, 40], r: 2, bias: 1, alpha: 0.2, beta: 0.75 },
     ];
     for (const c of cases) {
       const x = tf.mul(randn(c.shape, rng), 3) as tf.Tensor4D;

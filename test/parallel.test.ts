@@ -22,12 +22,15 @@ import {
   type Batch,
   type SgdSettings,
 } from '../src/runtime/index.js';
+import { addon } from '../src/runtime/native/addon.js';
+import { nativeMissing, useNative } from './helpers/native.js';
 import { randn, relError, useWasm } from './helpers/tf.js';
 
 const path = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const MICRO = path('test/fixtures/train/micro.fcn');
 const TWO_HEADS = path('test/fixtures/train/two-heads.fcn');
 const TINY = path('nets/tiny-fcn8s.fcn');
+const nativeSerial = nativeMissing ? test.skip : test.serial;
 const SGD: SgdSettings = { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
 
 test.before(async () => {
@@ -197,6 +200,20 @@ test.serial('on the cpu backend too (the workers take the main thread’s backen
     await tf.setBackend('wasm');
   }
 });
+
+nativeSerial(
+  'on the native backend too: each worker keeps its own oneDNN caches and runs on its share of the cores',
+  async (t) => {
+    await useNative();
+    const threads = addon().info().threads;
+    try {
+      check(t, await compare(TINY, { input: 64, batch: 4, steps: 3, labels: { label: 4 } }));
+      t.is(addon().info().threads, threads, "the main thread's thread count is restored when the trainer is disposed");
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  },
+);
 
 test('2 workers train tiny-fcn8s at 64x64, batch 4, as a Trainer does on the whole batch', async (t) => {
   check(t, await compare(TINY, { input: 64, batch: 4, steps: 3, labels: { label: 4 } }));

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { UserError } from '../src/diagnostics/index.js';
-import { loadModel, workersUnsupported } from '../src/runtime/index.js';
+import { loadModel, nativeThreadsPerWorker, workersUnsupported } from '../src/runtime/index.js';
 import {
   defaultWorkers,
   loadCheckpoint,
@@ -65,10 +65,12 @@ test.serial('--workers cannot change on --resume', async (t) => {
   t.regex(stderr, /--workers cannot change/);
 });
 
-test('by default 2 workers train on 2+ cores, on wasm or cpu, with a batch of 2+, for a net under 20 M parameters', (t) => {
+test('by default 2 workers train on 2+ cores, on native, wasm or cpu, with a batch of 2+, for a net under 20 M parameters', (t) => {
   const base = { cores: 2, backend: 'wasm', batch: 8, params: 304_239 };
   t.is(defaultWorkers(base), 2);
   t.is(defaultWorkers({ ...base, backend: 'cpu', cores: 16 }), 2);
+  t.is(defaultWorkers({ ...base, backend: 'native' }), 2);
+  t.is(defaultWorkers({ ...base, backend: 'native', params: 134_000_000 }), 1);
   t.is(defaultWorkers({ ...base, cores: 1 }), 1);
   t.is(defaultWorkers({ ...base, backend: 'tensorflow' }), 1);
   t.is(defaultWorkers({ ...base, batch: 1 }), 1);
@@ -90,9 +92,21 @@ test("the worker count resolves from --workers, 'auto' (the machine's default) o
   t.is(workerCount(old), 1);
 });
 
-test('several workers need the wasm or cpu backend', (t) => {
+test('several workers need the native, wasm or cpu backend', (t) => {
   t.is(workersUnsupported(2, 'wasm'), undefined);
   t.is(workersUnsupported(2, 'cpu'), undefined);
+  t.is(workersUnsupported(2, 'native'), undefined);
   t.is(workersUnsupported(1, 'tensorflow'), undefined);
-  t.regex(workersUnsupported(2, 'tensorflow')?.message ?? '', /needs the wasm or cpu backend/);
+  t.is(
+    workersUnsupported(2, 'tensorflow')?.message,
+    'training with 2 workers needs the native, wasm or cpu backend, not tensorflow (it already uses every core): ' +
+      'use --backend native, or --workers 1 for a new run',
+  );
+});
+
+test('on native each worker runs oneDNN on its share of the cores, at least one thread', (t) => {
+  t.is(nativeThreadsPerWorker(2, 2), 1);
+  t.is(nativeThreadsPerWorker(2, 8), 4);
+  t.is(nativeThreadsPerWorker(3, 8), 2);
+  t.is(nativeThreadsPerWorker(4, 2), 1);
 });

@@ -11,7 +11,15 @@
 
 namespace fcn {
 
-/** The one CPU engine and stream every primitive runs on (oneDNN's CPU stream is synchronous). */
+/**
+ * Below this many floats of work a loop runs on the calling thread alone (an OpenMP `if`
+ * clause): waking the other threads costs more than it saves on a small tensor, and on a busy
+ * machine a parallel region waits for a thread the OS has not scheduled, a millisecond or more.
+ * A tiny net's step is hundreds of such loops (measured on tiny-fcn8s, README: native backend).
+ */
+constexpr int64_t kParallelMin = int64_t(1) << 16;
+
+/** The calling thread's CPU engine and stream that its primitives run on (oneDNN's CPU stream is synchronous). */
 dnnl::engine& engine();
 dnnl::stream& stream();
 
@@ -48,5 +56,12 @@ void initConv(Napi::Env env, Napi::Object exports);
 void initPool(Napi::Env env, Napi::Object exports);
 void initEltwise(Napi::Env env, Napi::Object exports);
 void initLrn(Napi::Env env, Napi::Object exports);
+void initMatmul(Napi::Env env, Napi::Object exports);
+void initLoss(Napi::Env env, Napi::Object exports);
+
+/** Drops the calling thread's cached matmul primitives (clearCaches). */
+void clearMatmuls();
+/** How many matmul primitives the calling thread has cached (cacheSizes). */
+size_t matmulCount();
 
 }  // namespace fcn

@@ -13,6 +13,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include <omp.h>
+
 #include "common.h"
 #include "scratch.h"
 
@@ -34,11 +36,12 @@ struct Geometry {
     groups = g[17];
   }
 
+  /** The cache key: the geometry and the thread count, which oneDNN fixes when it creates a primitive. */
   std::string key() const {
     std::string k;
     for (int64_t v : {n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, groups})
       k += std::to_string(v) + ",";
-    return k;
+    return k + "t" + std::to_string(omp_get_max_threads());
   }
 
   memory::desc src(tag t) const { return {{n, ic, ih, iw}, dt::f32, t}; }
@@ -105,12 +108,14 @@ struct BackwardWeights {
   dnnl::convolution_backward_weights prim;
 };
 
-std::unordered_map<std::string, std::unique_ptr<Forward>> forwards;
-std::unordered_map<std::string, std::unique_ptr<BackwardData>> backwardDatas;
-std::unordered_map<std::string, std::unique_ptr<BackwardWeights>> backwardWeights;
+// Every cache is the calling thread's own: data-parallel training runs the backend in worker
+// threads (src/runtime/parallel), each with its own weights, keys and thread count.
+thread_local std::unordered_map<std::string, std::unique_ptr<Forward>> forwards;
+thread_local std::unordered_map<std::string, std::unique_ptr<BackwardData>> backwardDatas;
+thread_local std::unordered_map<std::string, std::unique_ptr<BackwardWeights>> backwardWeights;
 
 /** Reordered weights: weight key → (layout key → memory). */
-std::unordered_map<int64_t, std::map<std::string, memory>> weightCache;
+thread_local std::unordered_map<int64_t, std::map<std::string, memory>> weightCache;
 
 Forward& forward(const Geometry& g, bool bias, bool relu) {
   auto key = g.key() + (bias ? "b" : "") + (relu ? "r" : "");
@@ -266,6 +271,7 @@ Napi::Value ClearCaches(const Napi::CallbackInfo& info) {
   backwardDatas.clear();
   backwardWeights.clear();
   weightCache.clear();
+  clearMatmuls();
   trimScratch();
   return info.Env().Undefined();
 }
@@ -273,7 +279,7 @@ Napi::Value ClearCaches(const Napi::CallbackInfo& info) {
 // cacheSizes(): how many primitives and weight copies are cached (for tests).
 Napi::Value CacheSizes(const Napi::CallbackInfo& info) {
   auto out = Napi::Object::New(info.Env());
-  out.Set("primitives", forwards.size() + backwardDatas.size() + backwardWeights.size());
+  out.Set("primitives", forwards.size() + backwardDatas.size() + backwardWeights.size() + matmulCount());
   size_t copies = 0;
   for (auto& [k, m] : weightCache) copies += m.size();
   out.Set("weights", copies);

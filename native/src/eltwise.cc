@@ -36,16 +36,17 @@ inline float apply(float a, float b) {
 template <int O>
 void binary(const float* a, const float* b, float* out, int64_t n, int64_t m, int64_t inner, bool swap) {
   auto f = [swap](float x, float y) { return swap ? apply<O>(y, x) : apply<O>(x, y); };
+  const bool par = n >= kParallelMin;
   if (m == 1) {
     const float v = b[0];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (par)
     for (int64_t i = 0; i < n; i++) out[i] = f(a[i], v);
     return;
   }
   if (inner == 1) {
     const int64_t rows = n / m;
-    if (rows >= 64) {
-#pragma omp parallel for schedule(static)
+    if (rows >= 64 || !par) {
+#pragma omp parallel for schedule(static) if (par)
       for (int64_t r = 0; r < rows; r++)
         for (int64_t j = 0; j < m; j++) out[r * m + j] = f(a[r * m + j], b[j]);
     } else {
@@ -56,7 +57,7 @@ void binary(const float* a, const float* b, float* out, int64_t n, int64_t m, in
     return;
   }
   const int64_t blocks = n / inner;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (par)
   for (int64_t q = 0; q < blocks; q++) {
     const float v = b[q % m];
     const int64_t base = q * inner;
@@ -96,7 +97,7 @@ Napi::Value Relu(const Napi::CallbackInfo& info) {
     const float* x = floats(info[0]);
     float* y = floats(info[1]);
     const int64_t n = length(info[1]);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
     for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : (std::isnan(x[i]) ? x[i] : 0.f);
     return info.Env().Undefined();
   });
@@ -109,7 +110,7 @@ Napi::Value Step(const Napi::CallbackInfo& info) {
     float* y = floats(info[1]);
     const float alpha = info[2].As<Napi::Number>().FloatValue();
     const int64_t n = length(info[1]);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
     for (int64_t i = 0; i < n; i++) y[i] = std::isnan(x[i]) ? NAN : (x[i] > 0.f ? 1.f : alpha);
     return info.Env().Undefined();
   });
@@ -122,7 +123,7 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
     const float* y = floats(info[1]);
     float* dx = floats(info[2]);
     const int64_t n = length(info[2]);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
     for (int64_t i = 0; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
     return info.Env().Undefined();
   });
@@ -137,8 +138,9 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
     const int64_t rows = info[2].As<Napi::Number>().Int64Value();
     const int64_t cols = info[3].As<Napi::Number>().Int64Value();
     const bool leading = info[4].ToBoolean();
+    const bool par = rows * cols >= kParallelMin;
     if (!leading) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (par)
       for (int64_t r = 0; r < rows; r++) {
         double s = 0;
         for (int64_t c = 0; c < cols; c++) s += x[r * cols + c];
@@ -147,7 +149,7 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
       return info.Env().Undefined();
     }
     // Each thread sums a band of rows into its own partial sums; the bands are then added in order.
-    const int threads = omp_get_max_threads();
+    const int threads = par ? omp_get_max_threads() : 1;
     std::vector<double> partial(size_t(threads) * cols, 0.0);
 #pragma omp parallel num_threads(threads)
     {
@@ -180,8 +182,9 @@ Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
     const float decay = info[6].As<Napi::Number>().FloatValue();
     const float momentum = info[7].As<Napi::Number>().FloatValue();
     const int64_t n = length(info[0]);
+    const bool par = n >= kParallelMin;
     if (decay == 0.f) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (par)
       for (int64_t i = 0; i < n; i++) {
         const float rg = rate * g[i];
         const float mh = momentum * h[i];
@@ -190,7 +193,7 @@ Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
         wOut[i] = w[i] - hi;
       }
     } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (par)
       for (int64_t i = 0; i < n; i++) {
         const float wi = w[i];
         const float dw = decay * wi;

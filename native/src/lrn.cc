@@ -48,7 +48,7 @@ Napi::Value LrnForward(const Napi::CallbackInfo& info) {
     const LrnParams p(info, length(info[5]));
     const float* x = floats(info[5]);
     float* y = floats(info[6]);
-#pragma omp parallel
+#pragma omp parallel if (p.pixels * p.c * (2 * p.r + 1) >= kParallelMin)
     {
       std::vector<float> norm(p.c);
 #pragma omp for schedule(static)
@@ -74,7 +74,7 @@ Napi::Value LrnBackward(const Napi::CallbackInfo& info) {
     const float* dy = floats(info[7]);
     float* dx = floats(info[8]);
     const float scale = -2.f * p.alpha * p.beta;
-#pragma omp parallel
+#pragma omp parallel if (p.pixels * p.c * (2 * p.r + 1) >= kParallelMin)
     {
       std::vector<float> norm(p.c), t(p.c);
 #pragma omp for schedule(static)

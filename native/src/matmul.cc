@@ -1,11 +1,14 @@
 // Batched matrix products on oneDNN's matmul primitive: tfjs's BatchMatMul with transposeA,
 // transposeB and a batch that one side may broadcast (batch 1). A transposed operand is the
 // same memory described with swapped strides, so nothing is copied. Primitives are cached by
-// shape.
+// shape, per
+// thread (see conv.cc).
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
+
+#include <omp.h>
 
 #include "common.h"
 
@@ -26,10 +29,11 @@ struct MatmulShape {
     if (ba != bb && ba != 1 && bb != 1) throw std::invalid_argument("matmul batches must agree or be 1");
   }
   int64_t batch() const { return std::max(ba, bb); }
+  /** The cache key: the shape and the thread count, which oneDNN fixes when it creates a primitive. */
   std::string key() const {
     std::string s;
     for (int64_t v : {ba, bb, m, k, n, int64_t(ta), int64_t(tb)}) s += std::to_string(v) + ",";
-    return s;
+    return s + "t" + std::to_string(omp_get_max_threads());
   }
   // a is [b, m, k], or [b, k, m] when transposed; b is [b, k, n], or [b, n, k].
   memory::desc a() const { return {{ba, m, k}, dt::f32, ta ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1}}; }
@@ -42,7 +46,7 @@ struct Matmul {
   dnnl::matmul prim;
 };
 
-std::unordered_map<std::string, std::unique_ptr<Matmul>> matmuls;
+thread_local std::unordered_map<std::string, std::unique_ptr<Matmul>> matmuls;
 
 // matmul(shape, a, b, c)
 Napi::Value MatmulForward(const Napi::CallbackInfo& info) {
@@ -63,6 +67,10 @@ Napi::Value MatmulForward(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+void clearMatmuls() { matmuls.clear(); }
+
+size_t matmulCount() { return matmuls.size(); }
 
 void initMatmul(Napi::Env env, Napi::Object exports) { exports.Set("matmul", Napi::Function::New(env, MatmulForward)); }
 

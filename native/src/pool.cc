@@ -27,6 +27,8 @@ struct PoolGeometry {
   int64_t y1(int64_t i) const { return std::min<int64_t>(ih, i * sh - pt + kh); }
   int64_t x0(int64_t j) const { return std::max<int64_t>(0, j * sw - pl); }
   int64_t x1(int64_t j) const { return std::min<int64_t>(iw, j * sw - pl + kw); }
+  /** Whether a pass is worth the other threads: its reads, about every output cell's window. */
+  bool parallel() const { return n * oh * ow * c * kh * kw >= kParallelMin; }
 };
 
 // maxPoolForward(geometry, x, y)
@@ -36,7 +38,7 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
     const float* x = floats(info[1]);
     float* y = floats(info[2]);
     const int64_t rows = g.n * g.oh;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (g.parallel())
     for (int64_t r = 0; r < rows; r++) {
       const int64_t b = r / g.oh, i = r % g.oh;
       for (int64_t j = 0; j < g.ow; j++) {
@@ -65,7 +67,7 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
     // never the windows: no two threads write the same cell.
     const int64_t block = 16;
     const int64_t blocks = (g.c + block - 1) / block;
-#pragma omp parallel for schedule(static) collapse(2)
+#pragma omp parallel for schedule(static) collapse(2) if (g.parallel())
     for (int64_t b = 0; b < g.n; b++)
       for (int64_t cb = 0; cb < blocks; cb++) {
         const int64_t c0 = cb * block, c1 = std::min(g.c, c0 + block);
@@ -100,7 +102,7 @@ Napi::Value AvgPoolForward(const Napi::CallbackInfo& info) {
     const float* x = floats(info[1]);
     float* y = floats(info[2]);
     const int64_t rows = g.n * g.oh;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (g.parallel())
     for (int64_t r = 0; r < rows; r++) {
       const int64_t b = r / g.oh, i = r % g.oh;
       for (int64_t j = 0; j < g.ow; j++) {
@@ -129,7 +131,7 @@ Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
     std::memset(dx, 0, sizeof(float) * g.n * g.ih * g.iw * g.c);
     const int64_t block = 16;
     const int64_t blocks = (g.c + block - 1) / block;
-#pragma omp parallel for schedule(static) collapse(2)
+#pragma omp parallel for schedule(static) collapse(2) if (g.parallel())
     for (int64_t b = 0; b < g.n; b++)
       for (int64_t cb = 0; cb < blocks; cb++) {
         const int64_t c0 = cb * block, c1 = std::min(g.c, c0 + block);

@@ -6,11 +6,18 @@
 namespace fcn {
 namespace {
 
-std::multimap<size_t, void*>& pool() {
-  static std::multimap<size_t, void*> p;
+/** The calling thread's pooled buffers, freed when the thread ends (a data-parallel worker). */
+struct Pool : std::multimap<size_t, void*> {
+  ~Pool() {
+    for (auto& [bytes, ptr] : *this) std::free(ptr);
+  }
+};
+
+Pool& pool() {
+  static thread_local Pool p;
   return p;
 }
-size_t pooled = 0;
+thread_local size_t pooled = 0;
 
 size_t limit() {
   static size_t l = [] {

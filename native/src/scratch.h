@@ -1,6 +1,6 @@
 // Temporary buffers for blocked-layout copies, kept between calls. A convolution reorders its
 // input and output through buffers of the same sizes on every call; reusing them saves the
-// page faults of fresh 100 MB allocations, which cost as much as a reorder.
+// page faults of fresh 100 MB allocations, which cost as much as a reorder. Each thread has its own pool.
 #pragma once
 #include <cstddef>
 

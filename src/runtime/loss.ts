@@ -7,10 +7,13 @@
  * `normalize: false` selects). The gradient is Caffe's (p − onehot) on counted pixels, zero
  * on ignored ones, times weight/normaliser.
  *
+ * The native backend computes it in its addon, in one pass (native/softmax-loss.ts).
+ *
  * A shard of a batch (data-parallel training) is given the whole batch's normaliser: its loss
  * and gradient are then exactly its part of the batch's, and the shards' sum is the batch's.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeSoftmaxLoss } from './native/softmax-loss.js';
 
 /** The loss settings (ModelLoss carries them). */
 export interface SoftmaxLossParams {
@@ -36,6 +39,7 @@ export function softmaxLoss(scores: tf.Tensor4D, labels: tf.Tensor, params: Soft
       `softmax_loss: labels of shape [${labels.shape}] do not match scores [${scores.shape}] (N, H, W must agree)`,
     );
   }
+  if (tf.getBackend() === 'native') return nativeSoftmaxLoss(scores, tf.cast(lab, 'int32'), params);
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const s = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;

@@ -20,10 +20,14 @@ export interface WorkerContext {
   params: number;
 }
 
-/** The default worker count: 2 with 2+ cores, on wasm or cpu (single-threaded), for a batch of 2+ and a small net; else 1. */
+/**
+ * The default worker count: 2 with 2+ cores, for a batch of 2+ and a small net, on wasm or cpu
+ * (single-threaded) and on native (each worker then runs oneDNN on its share of the cores:
+ * a small net's kernels are too short to share the cores within one op); else 1.
+ */
 export function defaultWorkers(c: WorkerContext): number {
-  const singleThreaded = c.backend === 'wasm' || c.backend === 'cpu';
-  return c.cores >= 2 && singleThreaded && c.batch >= 2 && c.params < PARALLEL_MAX_PARAMS ? 2 : 1;
+  const parallel = c.backend === 'wasm' || c.backend === 'cpu' || c.backend === 'native';
+  return c.cores >= 2 && parallel && c.batch >= 2 && c.params < PARALLEL_MAX_PARAMS ? 2 : 1;
 }
 
 /** The default worker count for `model` on this machine and the current backend, by batch size. */

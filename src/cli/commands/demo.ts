@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output directory (data/, run/, report.html)', 'fcn-demo')
     .option(
       '--backend <name>',
-      'node-gpu, node, native, wasm or cpu (default: wasm on both cores, for this tiny net; env FCN_BACKEND)',
+      'node-gpu, node, native, wasm or cpu (default: the best that works, native when built; env FCN_BACKEND)',
     )
     .option('--iters <n>', "training steps (default: the net's solver section)")
     .option('--seed <s>', 'seed of the synthetic dataset', '0')

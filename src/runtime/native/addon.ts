@@ -12,8 +12,13 @@ type LrnParams = [channels: number, depthRadius: number, bias: number, alpha: nu
 
 /** The addon's functions; every array is NHWC float32 owned by JavaScript, outputs preallocated. */
 export interface NativeAddon {
+  /** The calling thread's OpenMP thread count. */
   setThreads(n: number): void;
-  info(): { onednn: string; threads: number; isa: string };
+  /**
+   * oneDNN's version, the calling thread's thread count, the instruction set oneDNN's kernels
+   * use, and the size of work below which the addon's own loops run on one thread.
+   */
+  info(): { onednn: string; threads: number; isa: string; parallelMin: number };
   convForward(
     geometry: Int32Array,
     x: Float32Array,
@@ -58,6 +63,18 @@ export interface NativeAddon {
   reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** Sums a rows × cols matrix over its rows (`leading`) or its columns. */
   sum(x: Float32Array, out: Float32Array, rows: number, cols: number, leading: boolean): void;
+  /**
+   * Caffe's SoftmaxWithLoss over `channels`-long rows of scores: writes p − onehot (0 on ignored
+   * pixels) to `grad` (unless null) and returns [Σ clamped log p[label] over counted pixels, counted pixels].
+   */
+  softmaxLoss(
+    scores: Float32Array,
+    labels: Int32Array,
+    grad: Float32Array | null,
+    channels: number,
+    ignore: number,
+    hasIgnore: boolean,
+  ): Float64Array;
   sgdUpdate(
     w: Float32Array,
     g: Float32Array,
@@ -98,6 +115,17 @@ export function loadAddon(): { addon?: NativeAddon; reason?: string } {
     loaded = { reason: `failed to load: ${text}; run \`${NATIVE_FIX}\`` };
   }
   return loaded;
+}
+
+/**
+ * Sets the calling thread's oneDNN/OpenMP thread count (each thread keeps its own); returns a
+ * function that restores the previous count.
+ */
+export function setNativeThreads(threads: number): () => void {
+  const a = addon();
+  const previous = a.info().threads;
+  a.setThreads(threads);
+  return () => a.setThreads(previous);
 }
 
 /** The addon; throws with the reason when it is unavailable. */

@@ -28,6 +28,8 @@ export interface InitRequest {
   weights: SharedArrayBuffer;
   /** Where this worker writes its shard's gradients, packed alike. */
   gradient: SharedArrayBuffer;
+  /** On the native backend: the worker's oneDNN thread count (its share of the cores). */
+  threads?: number;
 }
 
 /** Sent every step, once the weights are written: the worker's shard and the batch's normalisers. */

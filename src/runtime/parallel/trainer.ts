@@ -8,6 +8,7 @@
  * `restore()` and checkpoints are the Trainer's. It differs from a Trainer step on the whole
  * batch only in float rounding: the order in which the batch's terms are summed.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../diagnostics/index.js';
 import type { ModelInfo, ModelLoss } from '../info.js';
@@ -15,18 +16,31 @@ import { modelArtifacts } from '../model-io.js';
 import { lossNormaliser } from '../loss.js';
 import { lossLabels, type Batch } from '../net-loss.js';
 import { Trainer, type SgdSettings, type SgdTrainer, type TrainerState } from '../train-step.js';
+import { setNativeThreads } from '../native/addon.js';
 import { Packing } from './packing.js';
 import { WorkerPool, workerEntry, type WorkerEntry } from './pool.js';
 import type { InitRequest, Reply, ShardArray, StepRequest } from './protocol.js';
 import { shardGradient, type ShardGradient } from './shard.js';
 
-/** Why `workers` cannot train on tfjs backend `backend` (only wasm and cpu can), or undefined when they can. */
+/** The backends whose kernels run in the calling thread, so that worker threads can each run a copy. */
+const PARALLEL_BACKENDS = ['native', 'wasm', 'cpu'];
+
+/** Why `workers` cannot train on tfjs backend `backend` (only native, wasm and cpu can), or undefined when they can. */
 export function workersUnsupported(workers: number, backend: string): UserError | undefined {
-  if (workers < 2 || backend === 'wasm' || backend === 'cpu') return undefined;
+  if (workers < 2 || PARALLEL_BACKENDS.includes(backend)) return undefined;
   return new UserError(
-    `training with ${workers} workers needs the wasm or cpu backend, not ${backend} ` +
-      '(it already uses every core): use --backend wasm, or --workers 1 for a new run',
+    `training with ${workers} workers needs the native, wasm or cpu backend, not ${backend} ` +
+      '(it already uses every core): use --backend native, or --workers 1 for a new run',
   );
+}
+
+/**
+ * The oneDNN threads each of `workers` gradient threads runs on the native backend: its share
+ * of the cores, at least 1. Teams of all the cores in each worker would contend for them, and
+ * a tiny net's hundreds of small parallel regions per step then wait on one another.
+ */
+export function nativeThreadsPerWorker(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / workers));
 }
 
 export interface ParallelOptions {
@@ -85,6 +99,8 @@ export class ParallelTrainer implements SgdTrainer {
     /** The trainable weights the workers read, and each worker's gradients (shared memory). */
     private readonly shared: { weights: Float32Array; gradients: Float32Array[] },
     private readonly pool: WorkerPool,
+    /** Gives the main thread back its native thread count (set to its share while this trainer lives). */
+    private readonly restoreThreads?: () => void,
   ) {
     this.own = new Float32Array(packing.length);
   }
@@ -102,6 +118,8 @@ export class ParallelTrainer implements SgdTrainer {
     const unsupported = workersUnsupported(options.workers, backend);
     if (unsupported) throw unsupported;
     const base = new Trainer(model, info, settings);
+    const threads = backend === 'native' ? nativeThreadsPerWorker(options.workers) : undefined;
+    const restoreThreads = threads === undefined ? undefined : setNativeThreads(threads);
     try {
       const artifacts = await modelArtifacts(model);
       const packing = new Packing(base.variables.map((v) => v.shape));
@@ -117,10 +135,12 @@ export class ParallelTrainer implements SgdTrainer {
         trainable: base.trainable,
         weights: shared.weights.buffer as SharedArrayBuffer,
         gradient: shared.gradients[k]!.buffer as SharedArrayBuffer,
+        ...(threads === undefined ? {} : { threads }),
       });
       const pool = await WorkerPool.start(options.workers - 1, init, options.entry ?? workerEntry());
-      return new ParallelTrainer(base, packing, shared, pool);
+      return new ParallelTrainer(base, packing, shared, pool, restoreThreads);
     } catch (e) {
+      restoreThreads?.();
       base.dispose();
       throw e;
     }
@@ -243,5 +263,6 @@ export class ParallelTrainer implements SgdTrainer {
   dispose(): void {
     this.pool.terminate();
     this.base.dispose();
+    this.restoreThreads?.();
   }
 }

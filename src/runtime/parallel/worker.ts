@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend.js';
 import type { ModelInfo } from '../info.js';
+import { setNativeThreads } from '../native/addon.js';
 import '../layers/index.js'; // registers fcn's layers, which the model's topology names
 import { Packing } from './packing.js';
 import type { InitRequest, Reply, Request, ShardArray, StepRequest } from './protocol.js';
@@ -27,6 +28,7 @@ let loaded: Loaded | undefined;
 
 async function init(m: InitRequest): Promise<Reply> {
   await selectBackend(m.backend);
+  if (m.threads !== undefined) setNativeThreads(m.threads);
   const model = await tf.loadLayersModel(tf.io.fromMemory(m.artifacts));
   const byName = new Map(model.weights.map((w) => [w.originalName, w]));
   const variables = m.trainable.map((name) => {
