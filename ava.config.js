@@ -13,6 +13,7 @@ export const SLOW_TESTS = [
   'test/export.test.ts',
   'test/export-paper.test.ts',
   'test/nets-modern-slow.test.ts',
+  'test/export-modern.test.ts',
 ];
 
 export default {
