@@ -33,11 +33,13 @@ export interface Prediction {
 export function inInputFrame(prediction: Prediction, size: Pair, offset: Pair | undefined, net: string): Prediction {
   const { labels } = prediction;
   if (labels.height === size[0] && labels.width === size[1]) return prediction;
-  if (!offset || offset[0] + labels.height > size[0] || offset[1] + labels.width > size[1])
+  const scores = `net ${net}'s scores are ${labels.height}x${labels.width} for a ${size[0]}x${size[1]} input`;
+  if (!offset)
     throw new UserError(
-      `net ${net}'s scores are ${labels.height}x${labels.width} for a ${size[0]}x${size[1]} input and its loss does not ` +
-        `crop the label (crop(label)), so fcn cannot tell which input pixels they label`,
+      `${scores} and its loss does not crop the label (crop(label)), so fcn cannot tell which input pixels they label`,
     );
+  if (offset[0] + labels.height > size[0] || offset[1] + labels.width > size[1])
+    throw new Error(`${scores}: at the label crop's offset ${offset[0]}, ${offset[1]} they overrun it`);
   const data = new Uint8Array(size[0] * size[1]).fill(VOID_LABEL);
   for (let y = 0; y < labels.height; y++)
     data.set(labels.data.subarray(y * labels.width, (y + 1) * labels.width), (y + offset[0]) * size[1] + offset[1]);
