@@ -10,7 +10,7 @@
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabel } from '../src/data/labels.js';
@@ -29,6 +29,10 @@ test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fcn-modern-slow-'));
   await writeFile(join(dir, 'mini-unet.fcn'), MINI_UNET);
   backend = (await selectBackend()).chosen;
+});
+
+test.after.always(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** A seeded image batch of one [size, size] input with `channels`, and labels in [0, classes). */

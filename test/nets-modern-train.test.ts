@@ -10,7 +10,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grey, toNetInput } from '../src/data/preprocess.js';
@@ -46,6 +46,10 @@ test.before(async () => {
   await writeFile(join(dir, 'bn.fcn'), BN_NET);
   // The backend the product picks: native where the addon is built, else wasm.
   backend = (await selectBackend()).chosen;
+});
+
+test.after.always(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 function randomBatch(size: number, channels: number, classes: number, seed: number) {
