@@ -4,7 +4,7 @@
  * about 30 s on the project's 2-core machine; see README "Quick start".
  */
 
-/** The slow test files: a full training, a real browser (viz, playground), the forward passes of every paper net, and the exports run in ONNX Runtime and PyTorch. */
+/** The slow test files: a full training, a real browser (viz, playground), the forward passes of every paper net, the exports run in ONNX Runtime and PyTorch, and a training step of each net past the paper. */
 export const SLOW_TESTS = [
   'test/train-e2e.test.ts',
   'test/viz-browser.test.ts',
@@ -12,6 +12,8 @@ export const SLOW_TESTS = [
   'test/emit.test.ts',
   'test/export.test.ts',
   'test/export-paper.test.ts',
+  'test/nets-modern-slow.test.ts',
+  'test/export-modern.test.ts',
 ];
 
 export default {

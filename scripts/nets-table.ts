@@ -48,6 +48,28 @@ function row(file: string, r: Report): string {
   return `| [${file}](${file}) | ${r.net} | ${inputs} | ${classes || '–'} | ${r.params.toLocaleString('en-US')} | ${gflops} | ${offsets || '–'} |`;
 }
 
+/** The nets past the paper: their published numbers, and the tests that check them and train each one. */
+const PAST_THE_PAPER = [
+  '## Past the paper',
+  '',
+  'Each number below is checked in `test/nets-modern.test.ts`; each net takes a training step on',
+  "the backend fcn picks in `test/nets-modern-slow.test.ts` (ResNet-50's trunk, which has no loss,",
+  'trains inside `voc-fcn8s-resnet50` and its forward pass is checked alone).',
+  '',
+  '| net | published numbers | training input |',
+  '| --- | --- | --- |',
+  '| `unet.fcn` (Ronneberger, Fischer & Brox 2015) | 572×572 tile → 388×388 scores; skips cropped 4, 16, 40, 88 (the sizes of their Fig. 1); the label cut to the scores at 92; 31,030,658 parameters | 1-channel (grey) tiles of 188 + 16k; labels of the tile size |',
+  '| `deeplab-largefov.fcn` (Chen et al. 2015) | 321×321 → 41×41 fc8 (output stride 8), receptive field 419, 20.5M parameters, resized back to 321 by `interp` | any size; 8k + 1 keeps `factor: 8` exact |',
+  '| `resnet50.fcn` (He et al. 2016, Caffe deploy) | res5c: stride 32, receptive field 483, effective padding 239 (Araujo et al., Distill 2019); 23,508,032 learned parameters (torchvision’s 25,557,032 less fc’s 2,049,000); 53 BatchNorm + Scale pairs | a trunk: no loss |',
+  '| `voc-fcn8s-resnet50.fcn` | the FCN-8s skips on res4f and res3d, offsets computed 0 (Interp by 2 aligns them), scores at the input size | any size |',
+  '',
+  '`fcn train nets/unet.fcn --data DIR` takes a VOC-layout dataset whose labels are the size of',
+  'their images, as the paper’s tiles are: each label is cut to the scores (388×388 at 572) at offset 92',
+  '(whatever the tile size), `fcn eval` scores against that window, and `fcn predict` writes the labels',
+  'in the image’s frame with the 92-pixel border void (255).',
+  '',
+];
+
 /** The whole nets/README.md text, formatted as the repo's prettier config formats Markdown. */
 export async function netsTable(): Promise<string> {
   const files = readdirSync(join(root, 'nets'))
@@ -67,6 +89,7 @@ export async function netsTable(): Promise<string> {
     '| --- | --- | --- | --- | ---: | ---: | --- |',
     ...rows,
     '',
+    ...PAST_THE_PAPER,
   ].join('\n');
   const file = join(root, 'nets/README.md');
   const config = (await prettier.resolveConfig(file)) ?? {};

@@ -7,19 +7,46 @@ import type { ResolvedInput } from '../compiler/resolve/types.js';
 import { UserError } from '../diagnostics/index.js';
 import type { RgbImage } from './image.js';
 
-/** The part of a net's input declaration that says how to feed it. */
-export type Preprocessing = Pick<ResolvedInput, 'mean' | 'order'>;
+/**
+ * The part of a net's input declaration that says how to feed it. `channels` is 3 (an RGB
+ * image, reordered to `order`) or 1 (the image read as grey); absent means 3.
+ */
+export type Preprocessing = Pick<ResolvedInput, 'mean' | 'order'> & { channels?: number };
 
 /** The preprocessing an input declaration (a net's, or a model's `fcn.json` input) asks for, and nothing else. */
 export function preprocessingOf(input: Preprocessing): Preprocessing {
-  return { ...(input.mean ? { mean: input.mean } : {}), order: input.order };
+  return {
+    ...(input.mean ? { mean: input.mean } : {}),
+    order: input.order,
+    ...(input.channels !== undefined && input.channels !== 3 ? { channels: input.channels } : {}),
+  };
+}
+
+/** The channels an image gives an input of `channels`: 3, or 1 read as grey; anything else is a user error. */
+export function imageChannels(name: string, channels: number | undefined): 1 | 3 {
+  if (channels === undefined || channels === 3) return 3;
+  if (channels === 1) return 1;
+  throw new UserError(
+    `the net's input ${name ? `${name} ` : ''}has ${channels} channels; an image gives 3 (RGB) or 1 (grey); feed a .npy instead`,
+  );
 }
 
 /**
- * Converts an RGB image to the net's input: channels reordered to `order` first, then the
- * mean (given in the net's channel order, as Caffe's BGR means are) subtracted per channel.
+ * An RGB pixel's grey level as OpenCV's cvtColor(RGB2GRAY) computes it (Rec. 601 luma in
+ * 14-bit fixed point, rounded), which is what Caffe's data layers read with `is_color: false`.
+ * A grey image (R = G = B) keeps its values exactly.
+ */
+export function grey(r: number, g: number, b: number): number {
+  return (r * 4899 + g * 9617 + b * 1868 + 8192) >> 14;
+}
+
+/**
+ * Converts an RGB image to the net's input: for 3 channels, reordered to `order` first, then
+ * the mean (given in the net's channel order, as Caffe's BGR means are) subtracted per
+ * channel; for 1 channel, the grey level less the mean's one value.
  */
 export function toNetInput(image: RgbImage, prep: Preprocessing): Float32Array {
+  if (imageChannels('', prep.channels) === 1) return toGreyInput(image, prep);
   const mean = prep.mean ?? [0, 0, 0];
   if (mean.length !== 3 && mean.length !== 1) {
     throw new UserError(`the net's input mean has ${mean.length} values; an RGB image needs 3 (or 1 for all channels)`);
@@ -36,6 +63,16 @@ export function toNetInput(image: RgbImage, prep: Preprocessing): Float32Array {
     out[i + 1] = src[i + s1]! - m1;
     out[i + 2] = src[i + s2]! - m2;
   }
+  return out;
+}
+
+function toGreyInput(image: RgbImage, prep: Preprocessing): Float32Array {
+  if (prep.mean && prep.mean.length !== 1)
+    throw new UserError(`the net's input mean has ${prep.mean.length} values; a grey (1-channel) input needs 1`);
+  const m = prep.mean?.[0] ?? 0;
+  const src = image.data;
+  const out = new Float32Array(src.length / 3);
+  for (let i = 0; i < out.length; i++) out[i] = grey(src[3 * i]!, src[3 * i + 1]!, src[3 * i + 2]!) - m;
   return out;
 }
 

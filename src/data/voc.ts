@@ -220,11 +220,12 @@ export class VocDataset {
     let h = image.height;
     let w = image.width;
     let x = toNetInput(image, preprocess);
+    const c = x.length / (h * w);
     // A copy, so that a caller writing into the sample never corrupts the cache.
     let y = label.data.slice();
     if (augment.flip || augment.crop) rng ??= new Rng(0);
     if (augment.flip && rng!.chance(0.5)) {
-      x = flipHorizontal(x, h, w, 3);
+      x = flipHorizontal(x, h, w, c);
       y = flipHorizontal(y, h, w, 1);
     }
     if (augment.crop) {
@@ -232,12 +233,12 @@ export class VocDataset {
       // Offsets range over every placement: inside the image when it is larger, around it when smaller.
       const y0 = Math.min(0, h - ch) + rng!.int(Math.abs(h - ch) + 1);
       const x0 = Math.min(0, w - cw) + rng!.int(Math.abs(w - cw) + 1);
-      x = cropOrPad(x, h, w, 3, y0, x0, ch, cw, 0);
+      x = cropOrPad(x, h, w, c, y0, x0, ch, cw, 0);
       y = cropOrPad(y, h, w, 1, y0, x0, ch, cw, VOID_LABEL);
       h = ch;
       w = cw;
     }
-    return { id, height: h, width: w, channels: 3, image: x, label: y };
+    return { id, height: h, width: w, channels: c, image: x, label: y };
   }
 
   /** The order of the split's images in an epoch: a seeded shuffle, or the list order. */

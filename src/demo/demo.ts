@@ -161,7 +161,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         id,
         image,
         truth: label,
-        prediction: { width: image.width, height: image.height, data: predictions[i]! },
+        prediction: predictions[i]!,
       };
     }),
   );

@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import type { IRGraph, LayerNode } from '../compiler/ir/types.js';
+import { isLabelCrop } from '../compiler/ir/label-crop.js';
 import type { LayerType, Pair } from '../compiler/layers/types.js';
 import { UserError } from '../diagnostics/index.js';
 import type { SourceLayer } from '../caffe/weights/source.js';
@@ -135,7 +136,7 @@ export function imageInputs(ir: IRGraph): Array<Extract<IRGraph['nodes'][number]
   >;
 }
 
-/** The layers of the inference graph, in order: every layer but the losses (which alone may read labels). */
+/** The layers of the inference graph, in order: every layer but the losses (which alone may read labels) and their label crops. */
 export function inferenceLayers(ir: IRGraph): LayerNode[] {
   const isLabel = (id: number): boolean => {
     const n = ir.nodes[id]!;
@@ -143,7 +144,7 @@ export function inferenceLayers(ir: IRGraph): LayerNode[] {
   };
   const layers: LayerNode[] = [];
   for (const node of ir.nodes) {
-    if (node.op === 'input' || node.op === 'softmax_loss') continue;
+    if (node.op === 'input' || node.op === 'softmax_loss' || isLabelCrop(ir, node)) continue;
     const label = node.inputs.find(isLabel);
     if (label !== undefined)
       throw new Error(`${node.name}: only a softmax_loss may read the label input ${ir.nodes[label]!.name}`);

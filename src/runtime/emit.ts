@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { IRGraph, IRNode, LayerNode } from '../compiler/ir/types.js';
+import { isLabelCrop } from '../compiler/ir/label-crop.js';
 import type { Pair } from '../compiler/layers/types.js';
 import { planLayer, type LayerPlan } from './emit-layers.js';
 import type { ModelInfo, ModelInput, ModelLoss, ModelParam } from './info.js';
@@ -47,18 +48,12 @@ function inputOf(node: IRNode & { op: 'input' }, size: Pair | undefined): ModelI
   };
 }
 
-/** A crop of a label input (`crop(label)`): it belongs to the loss, not to the model. */
-function labelCrop(ir: IRGraph, node: IRNode): boolean {
-  const source = node.op === 'crop' ? ir.nodes[node.inputs[0]!]! : undefined;
-  return source?.op === 'input' && source.input.kind === 'label';
-}
-
 function lossOf(node: LayerNode & { op: 'softmax_loss' }, ir: IRGraph, offsets: Map<number, Pair>): ModelLoss {
   const [score, read] = node.inputs.map((i) => ir.nodes[i]!);
   if (!score || !read) throw new Error(`softmax_loss ${node.name} needs two bottoms: scores and labels`);
   let label = read;
   let labelOffset: Pair | undefined;
-  if (read.op === 'crop' && labelCrop(ir, read)) {
+  if (read.op === 'crop' && isLabelCrop(ir, read)) {
     label = ir.nodes[read.inputs[0]!]!;
     labelOffset = offsets.get(read.id) ?? read.params.offset;
     if (!labelOffset) throw new Error(`crop ${read.name}: no offset was inferred or given`);
@@ -109,7 +104,7 @@ export function emitModel(ir: IRGraph, options: EmitOptions): EmittedModel {
       losses.push(lossOf(node, ir, options.offsets));
       continue;
     }
-    if (labelCrop(ir, node)) continue;
+    if (isLabelCrop(ir, node)) continue;
     const labelInput = node.inputs.find(isLabel);
     if (labelInput !== undefined)
       throw new Error(`${node.name}: only a softmax_loss may read the label input ${ir.nodes[labelInput]!.name}`);
@@ -135,7 +130,7 @@ export function emitModel(ir: IRGraph, options: EmitOptions): EmittedModel {
   };
   for (const l of losses) addOutput(ir.byName.get(l.score)!);
   for (const node of ir.nodes) {
-    if (node.op === 'input' || node.op === 'softmax_loss' || labelCrop(ir, node)) continue;
+    if (node.op === 'input' || node.op === 'softmax_loss' || isLabelCrop(ir, node)) continue;
     if (ir.consumers[node.id]!.length === 0) addOutput(node.id);
   }
   if (!modelInputs.length) throw new Error(`net ${ir.name} has no image input`);

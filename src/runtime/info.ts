@@ -72,3 +72,9 @@ export interface ModelInfo {
 export function scoreOutput(info: ModelInfo): string {
   return info.losses[0]?.score ?? info.outputs[0]!;
 }
+
+/** Where the score output sits in the input frame: the offset of its loss's `crop(label)`, if it has one. */
+export function scoreOffset(info: ModelInfo): Pair | undefined {
+  const score = scoreOutput(info);
+  return info.losses.find((l) => l.score === score && l.labelOffset)?.labelOffset;
+}

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { UserError } from '../diagnostics/index.js';
 import { currentVersion, writeFileAtomic } from '../util/index.js';
 import { scoreOutput, type ModelInfo } from './info.js';
+import type { LabelMap } from '../data/labels.js';
 import type { NetArray, Prediction } from './predict.js';
 import { argmaxLabels } from './tile.js';
 
@@ -101,16 +102,16 @@ export class OnnxEngine {
     return { scores: data, shape: [c, h, w], labels: { width: w, height: h, data: argmaxLabels(data, c, h * w) } };
   }
 
-  /** Label maps (argmax over classes) of `n` same-size NHWC images. */
-  async labels(data: Float32Array, n: number, h: number, w: number, c: number): Promise<Uint8Array[]> {
+  /** Label maps (argmax over classes, of the scores' size) of `n` same-size NHWC images. */
+  async labels(data: Float32Array, n: number, h: number, w: number, c: number): Promise<LabelMap[]> {
     const { data: scores, dims } = await this.scores(data, n, h, w, c);
     const [, k, oh, ow] = dims as [number, number, number, number];
-    if (oh !== h || ow !== w)
-      throw new Error(
-        `the net's scores are ${oh}x${ow} for a ${h}x${w} input; a segmentation net must crop to its input`,
-      );
-    const size = k * h * w;
-    return Array.from({ length: n }, (_, i) => argmaxLabels(scores.subarray(i * size, (i + 1) * size), k, h * w));
+    const size = k * oh * ow;
+    return Array.from({ length: n }, (_, i) => ({
+      width: ow,
+      height: oh,
+      data: argmaxLabels(scores.subarray(i * size, (i + 1) * size), k, oh * ow),
+    }));
   }
 
   async release(): Promise<void> {

@@ -6,16 +6,44 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../diagnostics/index.js';
 import type { LabelMap } from '../data/labels.js';
-import { toNetInput } from '../data/preprocess.js';
+import { imageChannels, preprocessingOf, toNetInput } from '../data/preprocess.js';
 import type { RgbImage } from '../data/image.js';
 import { scoreOutput, type ModelInfo } from './info.js';
+import type { Pair } from '../compiler/layers/types.js';
+import { VOID_LABEL } from '../data/colormap.js';
 
 export interface Prediction {
-  /** Scores [C, H, W], C-order, as the .npy `--scores` file holds them. */
+  /** Scores [C, H, W], C-order, as the .npy `--scores` file holds them: the net's output, whatever its size. */
   scores: Float32Array;
   shape: [number, number, number];
-  /** Class per pixel (argmax over C, first maximum wins). */
+  /** Class per pixel (argmax over C, first maximum wins), in the input's frame (see {@link inInputFrame}). */
   labels: LabelMap;
+  /** Where the scores' top-left pixel sits in the input, when they are smaller than it (U-Net's valid convolutions). */
+  offset?: Pair;
+}
+
+/**
+ * A prediction whose scores are smaller than the input, with its label map placed in the
+ * input's frame: score pixel (y, x) labels input pixel (y + offset[0], x + offset[1]), the
+ * offset being the one the net's `crop(label)` computed, and the border the scores do not
+ * reach is void (255), so the label PNG lines up with the image and its ground truth. A
+ * prediction of the input's size is returned as it is; another size without an offset is a
+ * user error.
+ */
+export function inInputFrame(prediction: Prediction, size: Pair, offset: Pair | undefined, net: string): Prediction {
+  const { labels } = prediction;
+  if (labels.height === size[0] && labels.width === size[1]) return prediction;
+  const scores = `net ${net}'s scores are ${labels.height}x${labels.width} for a ${size[0]}x${size[1]} input`;
+  if (!offset)
+    throw new UserError(
+      `${scores} and its loss does not crop the label (crop(label)), so fcn cannot tell which input pixels they label`,
+    );
+  if (offset[0] + labels.height > size[0] || offset[1] + labels.width > size[1])
+    throw new Error(`${scores}: at the label crop's offset ${offset[0]}, ${offset[1]} they overrun it`);
+  const data = new Uint8Array(size[0] * size[1]).fill(VOID_LABEL);
+  for (let y = 0; y < labels.height; y++)
+    data.set(labels.data.subarray(y * labels.width, (y + 1) * labels.width), (y + offset[0]) * size[1] + offset[1]);
+  return { ...prediction, labels: { width: size[1], height: size[0], data }, offset };
 }
 
 /** A net input held in memory: HWC float32, preprocessed. */
@@ -26,14 +54,11 @@ export interface NetArray {
   channels: number;
 }
 
-/** An image as the net's input in memory (order and mean applied). */
+/** An image as the net's input in memory (order and mean applied; grey for a 1-channel input). */
 export function imageToArray(image: RgbImage, info: ModelInfo): NetArray {
   const input = singleInput(info);
-  if (input.channels !== 3)
-    throw new UserError(
-      `the net's input ${input.name} has ${input.channels} channels; an image has 3 (feed a .npy instead)`,
-    );
-  return { data: toNetInput(image, input), height: image.height, width: image.width, channels: 3 };
+  const channels = imageChannels(input.name, input.channels);
+  return { data: toNetInput(image, preprocessingOf(input)), height: image.height, width: image.width, channels };
 }
 
 /** A [C, H, W] array as the net's input in memory, values untouched. */

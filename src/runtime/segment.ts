@@ -8,10 +8,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
 import { UserError } from '../diagnostics/index.js';
 import { isOutOfMemory } from '../util/out-of-memory.js';
-import { scoreOutput, type ModelInfo } from './info.js';
+import { scoreOffset, scoreOutput, type ModelInfo } from './info.js';
 import { NetSizes } from './input-size.js';
 import { readNpy } from './npy.js';
-import { chwToArray, predict, toTensor, type NetArray, type Prediction } from './predict.js';
+import { chwToArray, inInputFrame, predict, toTensor, type NetArray, type Prediction } from './predict.js';
 import { planTiles, predictTiled, type TilePlan, type TileRunner } from './tile.js';
 import { heapBackend, WASM_HEAP_MAX } from './wasm-heap.js';
 
@@ -57,11 +57,12 @@ async function segmentWhole(
 ): Promise<Prediction> {
   const size: Pair = [input.height, input.width];
   sizes?.check(size, name, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
+  const framed = (p: Prediction): Prediction => inInputFrame(p, size, scoreOffset(info), info.net);
   try {
-    if (typeof model === 'function') return await model(input);
+    if (typeof model === 'function') return framed(await model(input));
     const tensor = toTensor(input);
     try {
-      return predict(model, info, tensor);
+      return framed(predict(model, info, tensor));
     } finally {
       tensor.dispose();
     }
@@ -83,6 +84,13 @@ async function segmentTiled(
   if (!sizes)
     throw new UserError(
       `--tile needs the net's definition: the model's fcn.json predates carrying it and ${info.source} is not there; compile the model again`,
+    );
+  const offset = scoreOffset(info);
+  if (offset)
+    throw new UserError(
+      `--tile does not yet run nets whose scores are cut to a crop of their input (net ${info.net}'s label crop is at ` +
+        `offset ${offset[0]}, ${offset[1]}); run without --tile`,
+      2,
     );
   const size: Pair = [input.height, input.width];
   const plan = planTiles(sizes.tileGeometry(scoreOutput(info)), size, tile);

@@ -7,7 +7,7 @@
  * what the uninterrupted run computes from step k on.
  */
 import * as tf from '@tensorflow/tfjs';
-import { preprocessingOf } from '../data/preprocess.js';
+import { imageChannels, preprocessingOf } from '../data/preprocess.js';
 import type { Batch as DataBatch, VocDataset } from '../data/index.js';
 import { UserError } from '../diagnostics/index.js';
 import { evalResultToJson, type EvalResult } from '../eval/index.js';
@@ -107,6 +107,7 @@ async function train(o: LoopOptions): Promise<LoopResult> {
   if (info.inputs.length !== 1)
     throw new UserError(`net ${info.net} has ${info.inputs.length} image inputs; fcn train feeds one`);
   const input = info.inputs[0]!;
+  imageChannels(input.name, input.channels);
   const preprocess = preprocessingOf(input);
   const trainer = await createTrainer(model, info, s); // a ParallelTrainer with several workers
   if (o.optimizer) {

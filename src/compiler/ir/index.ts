@@ -1,2 +1,3 @@
 export * from './build.js';
 export * from './types.js';
+export * from './label-crop.js';
