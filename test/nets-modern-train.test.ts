@@ -177,12 +177,32 @@ async function vizNamesEveryLayer(t: ExecutionContext, file: string): Promise<vo
   );
 }
 
-for (const file of ['deeplab-largefov', 'resnet50', 'voc-fcn8s-resnet50'])
+// unet's label crop has a path through the shared input frame (the label input joins it by the identity).
+for (const file of ['unet', 'deeplab-largefov', 'resnet50', 'voc-fcn8s-resnet50'])
   test(`fcn viz draws nets/${file}.fcn with every layer named`, (t) => vizNamesEveryLayer(t, file));
 
-// Known bug, left to the viz's owner: src/viz/adapter.ts's pathOf asks layerMap for every node
-// of a crop's trace, but a trace through the shared input frame passes the label input, which
-// has no layer map (it maps to the frame's root by the identity), so labelc's path throws.
-test.failing("fcn viz draws nets/unet.fcn with every layer named (fails: the label crop's path)", (t) =>
-  vizNamesEveryLayer(t, 'unet'),
-);
+test("fcn viz of nets/unet.fcn: the label crop's path joins the image frame through the label input (offset 92)", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fcn-viz-unet-'));
+  try {
+    const out = join(dir, 'unet.json');
+    await fcn('viz', 'nets/unet.fcn', '-o', out);
+    const model = JSON.parse(await readFile(out, 'utf8'));
+    const labelc = model.crops.find((c: { name: string }) => c.name === 'labelc');
+    t.deepEqual([labelc.input, labelc.reference, labelc.ancestor, labelc.offset], ['label', 'score', 'data', [92, 92]]);
+    const fromLabel = labelc.paths.find((p: { from: string }) => p.from === 'label');
+    t.deepEqual(
+      fromLabel.steps.map((s: { layer: string; map: unknown }) => [s.layer, s.map]),
+      [
+        [
+          'label',
+          [
+            { a: 1, b: 0 },
+            { a: 1, b: 0 },
+          ],
+        ],
+      ],
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

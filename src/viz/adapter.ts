@@ -74,8 +74,10 @@ function pathOf(ir: IRGraph, analysis: Analysis, shortest: Trace): DraftPath {
     .reverse()
     .map((id): DraftStep => {
       const node = ir.nodes[id]!;
-      const map = layerMap(ir, id, offsets);
-      // Every node on a trace has a map: the walk only passes through nodes that have one.
+      // An input on the path joins the frame it shares with the other inputs (a label beside
+      // the image): the identity. Every other node on a trace has a map: the walk only passes
+      // through nodes that have one.
+      const map = layerMap(ir, id, offsets) ?? (node.op === 'input' ? IDENTITY : undefined);
       if (!map) throw new Error(`toVizModel: '${node.name}' is on a coordinate path but has no map`);
       return { layer: node.name, type: node.op, detail: layerDetail(ir, node), map: numbers(map) };
     });
