@@ -19,6 +19,7 @@ import {
   runTraining,
   type IterEntry,
 } from '../src/train/index.js';
+import { settingsToJson } from '../src/train/settings.js';
 import { useWasm } from './helpers/tf.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -50,15 +51,20 @@ test('step: lr·gamma^⌊iter/stepsize⌋', (t) => {
   );
 });
 
-test('the solver section chooses a schedule, the flags override it, and a schedule without its settings is refused', (t) => {
-  const { net, diagnostics } = compileSource(
+/** A one-layer net whose solver section is `solver`, compiled. */
+function withSolver(solver: string): ReturnType<typeof compileSource> {
+  return compileSource(
     `net n {
   input data { channels: 1 }
-  solver { lr: 0.5  lr_policy: poly  power: 0.9  iters: 10 }
+  solver { ${solver} }
   c: conv { out: 1  kernel: 1 }
 }`,
     'n.fcn',
   );
+}
+
+test('the solver section chooses a schedule, the flags override it, and a schedule without its settings is refused', (t) => {
+  const { net, diagnostics } = withSolver('lr: 0.5  lr_policy: poly  power: 0.9  iters: 10');
   t.deepEqual(diagnostics, []);
   const perEpoch = () => 10;
   const s = resolveSettings(net!.solver, {}, perEpoch);
@@ -78,14 +84,7 @@ test('the solver section chooses a schedule, the flags override it, and a schedu
 });
 
 test("a misspelt lr_policy gets the language's 'did you mean'", (t) => {
-  const { diagnostics } = compileSource(
-    `net n {
-  input data { channels: 1 }
-  solver { lr: 0.5  lr_policy: ploy }
-  c: conv { out: 1  kernel: 1 }
-}`,
-    'n.fcn',
-  );
+  const { diagnostics } = withSolver('lr: 0.5  lr_policy: ploy');
   t.is(diagnostics.length, 1);
   t.is(diagnostics[0]!.code, 'invalid-enum-value');
   t.is(diagnostics[0]!.message, "'lr_policy' must be one of fixed, poly, step, found 'ploy'");
@@ -113,4 +112,20 @@ test('a run under the poly schedule logs the rate of every step', async (t) => {
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test("clip_gradients: from the solver section or --clip-gradients, kept in the run's settings, positive only", (t) => {
+  const { net, diagnostics } = withSolver('lr: 0.5  clip_gradients: 2.5  iters: 10');
+  t.deepEqual(diagnostics, []);
+  const perEpoch = () => 10;
+  const s = resolveSettings(net!.solver, {}, perEpoch);
+  t.is(s.clipGradients, 2.5);
+  t.is(settingsToJson(s)['clip_gradients'], 2.5);
+  t.is(resolveSettings(net!.solver, { clipGradients: 1 }, perEpoch).clipGradients, 1);
+  t.false('clipGradients' in resolveSettings({ lr: 1 }, {}, perEpoch), 'absent: no clipping');
+  t.false('clip_gradients' in settingsToJson(resolveSettings({ lr: 1 }, {}, perEpoch)));
+  const e = t.throws(() => resolveSettings({ lr: 1 }, { clipGradients: 0 }, perEpoch), { instanceOf: UserError });
+  t.is(e.message, '--clip-gradients must be positive, got 0');
+  const bad = withSolver('lr: 0.5  clip_gradients: -1');
+  t.true(bad.diagnostics.some((d) => d.severity === 'error' && /clip_gradients/.test(d.message)));
 });

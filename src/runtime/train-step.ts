@@ -9,7 +9,10 @@
  * A weight whose lr multiplier is 0 is frozen: no gradient is computed for it and it is never
  * written, so it stays bit-identical. Each weight is updated as soon as the backward pass has
  * its gradient (backprop.ts): the same result, with far less memory held. The momentum
- * history is the optimizer state a checkpoint saves (`state()` / `restore()`).
+ * history is the optimizer state a checkpoint saves (`state()` / `restore()`). With Caffe's
+ * clip_gradients, the raw gradients of all weights are first scaled by clip / ‖g‖₂ when their
+ * joint L2 norm exceeds it (SGDSolver::ClipGradients); the updates then wait for the whole
+ * backward pass, which needs the norm.
  */
 import * as tf from '@tensorflow/tfjs';
 import { streamingGradients } from './backprop.js';
@@ -26,6 +29,8 @@ export interface SgdSettings {
   lr: number;
   momentum: number;
   weightDecay: number;
+  /** Caffe's clip_gradients: the largest L2 norm of a step's gradients, all weights together; absent: none. */
+  clipGradients?: number;
 }
 
 /** What a checkpoint needs to resume exactly: the iteration and the momentum history by weight name. */
@@ -102,6 +107,22 @@ export class Trainer implements SgdTrainer {
    */
   step(batch: Batch, lr = this.settings.lr): number {
     const vars = this.slots.map((s) => s.variable);
+    if (this.settings.clipGradients !== undefined) {
+      // The norm needs every gradient: collect them, then clip and update (as apply does).
+      const grads: Array<tf.Tensor | undefined> = vars.map(() => undefined);
+      const { value } = streamingGradients(
+        () => this.loss(batch),
+        vars,
+        (i, grad) => (grads[i] = tf.keep(grad)), // the backward pass runs in a tidy
+      );
+      const loss = value.dataSync()[0]!;
+      value.dispose();
+      this.apply(
+        grads.map((g, i) => g ?? tf.zerosLike(vars[i]!)),
+        lr,
+      );
+      return loss;
+    }
     // Each weight is updated (in place) as soon as the backward pass has its gradient, and the
     // gradient freed: holding all of them until the end is 0.5 GB more at the peak for VGG.
     const { value, missing } = streamingGradients(
@@ -124,6 +145,7 @@ export class Trainer implements SgdTrainer {
   apply(grads: tf.Tensor[], lr = this.settings.lr): void {
     if (grads.length !== this.slots.length)
       throw new Error(`apply: ${grads.length} gradients for ${this.slots.length} trainable weights`);
+    if (this.settings.clipGradients !== undefined) grads = clipGradients(grads, this.settings.clipGradients);
     grads.forEach((g, i) => this.update(this.slots[i]!, g, lr));
     this.iteration++;
   }
@@ -162,4 +184,23 @@ export class Trainer implements SgdTrainer {
     this.slots.length = 0;
     this.releaseBuffers();
   }
+}
+
+/**
+ * Caffe's SGDSolver::ClipGradients: when the L2 norm of all the gradients together exceeds
+ * `clip`, every gradient is scaled by clip / norm (in float32, as caffe_scal does). Consumes
+ * `grads`; returns the gradients to apply.
+ */
+export function clipGradients(grads: tf.Tensor[], clip: number): tf.Tensor[] {
+  // Caffe sums the squares in float (caffe_cpu_dot per blob, accumulated in a Dtype).
+  let sumsq = 0;
+  for (const g of grads) sumsq = Math.fround(sumsq + tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]!));
+  const norm = Math.fround(Math.sqrt(sumsq));
+  if (!(norm > clip)) return grads;
+  const scale = Math.fround(clip / norm);
+  return grads.map((g) => {
+    const scaled = tf.mul(g, scale);
+    g.dispose();
+    return scaled;
+  });
 }

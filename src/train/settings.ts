@@ -20,6 +20,8 @@ export interface TrainSettings {
   gamma?: number;
   /** Steps between two changes of the step schedule. */
   stepsize?: number;
+  /** Caffe's clip_gradients: a step's gradients are scaled down to this L2 norm when above it; absent: no clipping. */
+  clipGradients?: number;
   momentum: number;
   weightDecay: number;
   /** Images per step. */
@@ -50,6 +52,7 @@ export interface SettingOverrides {
   power?: number;
   gamma?: number;
   stepsize?: number;
+  clipGradients?: number;
   momentum?: number;
   weightDecay?: number;
   batch?: number;
@@ -98,12 +101,14 @@ export function resolveSettings(
   const power = flags.power ?? solver.power;
   const gamma = flags.gamma ?? solver.gamma;
   const stepsize = flags.stepsize ?? solver.stepsize;
+  const clipGradients = flags.clipGradients ?? solver.clipGradients;
   const settings: TrainSettings = {
     lr,
     lrPolicy,
     ...(lrPolicy === 'poly' && power !== undefined ? { power } : {}),
     ...(lrPolicy === 'step' && gamma !== undefined ? { gamma } : {}),
     ...(lrPolicy === 'step' && stepsize !== undefined ? { stepsize } : {}),
+    ...(clipGradients !== undefined ? { clipGradients } : {}),
     momentum: flags.momentum ?? solver.momentum ?? FALLBACK_SETTINGS.momentum,
     weightDecay: flags.weightDecay ?? solver.weightDecay ?? FALLBACK_SETTINGS.weightDecay,
     batch,
@@ -127,6 +132,8 @@ export function checkSettings(s: TrainSettings): void {
   if (!(s.lr > 0)) throw new UserError(`--lr must be positive, got ${s.lr}`, 2);
   if (!(s.momentum >= 0 && s.momentum < 1)) throw new UserError(`--momentum must be in [0, 1), got ${s.momentum}`, 2);
   if (!(s.weightDecay >= 0)) throw new UserError(`--weight-decay must be ≥ 0, got ${s.weightDecay}`, 2);
+  if (s.clipGradients !== undefined && !(s.clipGradients > 0))
+    throw new UserError(`--clip-gradients must be positive, got ${s.clipGradients}`, 2);
   if (!Number.isInteger(s.batch) || s.batch < 1)
     throw new UserError(`--batch must be a positive integer, got ${s.batch}`, 2);
   if (!Number.isInteger(s.iters) || s.iters < 1)
@@ -149,6 +156,7 @@ export function settingsToJson(s: TrainSettings): Record<string, unknown> {
     ...(s.power !== undefined ? { power: s.power } : {}),
     ...(s.gamma !== undefined ? { gamma: s.gamma } : {}),
     ...(s.stepsize !== undefined ? { stepsize: s.stepsize } : {}),
+    ...(s.clipGradients !== undefined ? { clip_gradients: s.clipGradients } : {}),
     momentum: s.momentum,
     weight_decay: s.weightDecay,
     batch: s.batch,

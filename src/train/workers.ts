@@ -54,7 +54,12 @@ export function describeWorkers(s: TrainSettings): string {
 
 /** The trainer for a run: a Trainer, or a ParallelTrainer when the settings ask for more than one worker. */
 export async function createTrainer(model: tf.LayersModel, info: ModelInfo, s: TrainSettings): Promise<SgdTrainer> {
-  const sgd = { lr: s.lr, momentum: s.momentum, weightDecay: s.weightDecay };
+  const sgd = {
+    lr: s.lr,
+    momentum: s.momentum,
+    weightDecay: s.weightDecay,
+    ...(s.clipGradients !== undefined ? { clipGradients: s.clipGradients } : {}),
+  };
   const workers = workerCount(s);
   return workers > 1 ? ParallelTrainer.create(model, info, sgd, { workers }) : new Trainer(model, info, sgd);
 }

@@ -24,6 +24,7 @@ interface TrainFlags {
   power?: string;
   gamma?: string;
   stepsize?: string;
+  clipGradients?: string;
   momentum?: string;
   weightDecay?: string;
   batch?: string;
@@ -56,6 +57,7 @@ function overrides(f: TrainFlags): SettingOverrides {
   if (f.power !== undefined) o.power = parseNumber(f.power, '--power');
   if (f.gamma !== undefined) o.gamma = parseNumber(f.gamma, '--gamma');
   if (f.stepsize !== undefined) o.stepsize = parseInteger(f.stepsize, '--stepsize', 1);
+  if (f.clipGradients !== undefined) o.clipGradients = parseNumber(f.clipGradients, '--clip-gradients');
   if (f.momentum !== undefined) o.momentum = parseNumber(f.momentum, '--momentum');
   if (f.weightDecay !== undefined) o.weightDecay = parseNumber(f.weightDecay, '--weight-decay');
   if (f.batch !== undefined) o.batch = parseInteger(f.batch, '--batch', 1);
@@ -79,6 +81,7 @@ const FIXED_ON_RESUME: Array<[keyof TrainFlags, string]> = [
   ['power', '--power'],
   ['gamma', '--gamma'],
   ['stepsize', '--stepsize'],
+  ['clipGradients', '--clip-gradients'],
   ['momentum', '--momentum'],
   ['weightDecay', '--weight-decay'],
   ['batch', '--batch'],
@@ -168,6 +171,10 @@ export function register(program: Command): void {
     .option('--power <p>', 'exponent of the poly schedule: lr·(1 − iter/iters)^power')
     .option('--gamma <g>', 'factor of the step schedule: lr·gamma^⌊iter/stepsize⌋')
     .option('--stepsize <n>', 'steps between two changes of the step schedule')
+    .option(
+      '--clip-gradients <c>',
+      "Caffe's clip_gradients: scale a step's gradients down to L2 norm c when above it (all weights together)",
+    )
     .option('--momentum <m>', 'SGD momentum')
     .option('--weight-decay <w>', 'weight decay (L2)')
     .option('--batch <n>', 'images per step (more than 1 needs images of one size, or --crop)')

@@ -63,6 +63,11 @@ export const SOLVER_PARAMS: readonly ParamDef[] = [
   { name: 'power', kind: { kind: 'number', min: 0 }, doc: 'exponent of the poly schedule: lr·(1 − iter/iters)^power' },
   { name: 'gamma', kind: { kind: 'number', above: 0 }, doc: 'factor of the step schedule: lr·gamma^⌊iter/stepsize⌋' },
   { name: 'stepsize', kind: { kind: 'int', min: 1 }, doc: 'steps between two changes of the step schedule' },
+  {
+    name: 'clip_gradients',
+    kind: { kind: 'number', above: 0 },
+    doc: "Caffe's clip_gradients: a step whose gradients' L2 norm exceeds it scales them all down to it",
+  },
 ];
 
 /** The camelCase name of a solver key in `SolverSettings` (`weight_decay` → `weightDecay`). */

@@ -65,6 +65,8 @@ export interface SolverSettings {
   power?: number;
   gamma?: number;
   stepsize?: number;
+  /** Caffe's clip_gradients: the largest L2 norm of a step's gradients (all weights together). */
+  clipGradients?: number;
   [key: string]: number | string | undefined;
 }
 

@@ -54,6 +54,7 @@ def parse():
     p.add_argument("--power", type=float, default=s.get("power", 0.9))
     p.add_argument("--gamma", type=float, default=s.get("gamma", 0.1))
     p.add_argument("--stepsize", type=int, default=s.get("stepsize", 1000))
+    p.add_argument("--clip-gradients", type=float, default=s.get("clipGradients"), help="Caffe's clip_gradients: largest L2 norm of a step's gradients (default the solver's, else none)")
     p.add_argument("--seed", type=int, default=s.get("seed", 0), help="order of the images")
     p.add_argument("--snapshot", type=int, default=0, help="also write a checkpoint every N steps")
     p.add_argument("--weights", default=None, help="start from this .npz (default the exported weights.npz)")
@@ -224,6 +225,9 @@ def main():
         (total * world).backward()
         if args.dump_grads and step == 0 and rank == 0:
             np.savez(args.dump_grads, **{p["key"]: getattr(net, p["attr"]).grad.cpu().numpy() for p in model.PARAMS if not p.get("buffer") and getattr(net, p["attr"]).grad is not None})
+        if args.clip_gradients:
+            # Caffe's ClipGradients: all gradients together, before weight decay (SGD adds it in step()).
+            torch.nn.utils.clip_grad_norm_([q for g in opt.param_groups for q in g["params"]], args.clip_gradients)
         opt.step()
         reported = total.detach() * world
         if world > 1:
