@@ -212,47 +212,50 @@ test('the optimizer state resumes exactly where it stopped', (t) => {
   t.throws(() => tc.restore({ iteration: 0, history: {} }), { message: /no history for score\/kernel/ });
 });
 
-test.serial("clip_gradients: a step whose gradients' joint L2 norm exceeds it scales them all by clip/norm before Caffe's update", (t) => {
-  const rng = new Rng(3, 2);
-  const { model, info } = emitModel(tinyNet(), { offsets: new Map(), seed: 9 });
-  const settings = { lr: 0.05, momentum: 0.9, weightDecay: 0.01, clipGradients: 10 };
-  const trainer = new Trainer(model, info, settings);
-  const weightsOf = (name: string) => model.weights.find((w) => w.originalName === name)!.read() as tf.Variable;
-  let w = Float64Array.from(weightsOf('score/kernel').dataSync());
-  let bias = Float64Array.from(weightsOf('score/bias').dataSync());
-  let hw = new Float64Array(w.length);
-  let hb = new Float64Array(bias.length);
-  const clipped: boolean[] = [];
-  for (let step = 0; step < 4; step++) {
-    const batch = batchFor(rng);
-    const [kernelVar, biasVar] = [weightsOf('score/kernel'), weightsOf('score/bias')];
-    const { grads } = tf.variableGrads(() => trainer.loss(batch), [kernelVar, biasVar]);
-    const gw = Array.from(grads[kernelVar.name]!.dataSync());
-    const gb = Array.from(grads[biasVar.name]!.dataSync());
-    // Caffe's ClipGradients, in float64 here: one norm over both weights, on the raw gradients.
-    const norm = Math.sqrt([...gw, ...gb].reduce((a, g) => a + g * g, 0));
-    const k = norm > settings.clipGradients ? settings.clipGradients / norm : 1;
-    clipped.push(k < 1);
-    const update = (v: Float64Array, h: Float64Array, g: number[], lrMult: number, decayMult: number) => {
-      const nh = h.map(
-        (hv, i) =>
-          settings.lr * lrMult * (g[i]! * k + settings.weightDecay * decayMult * v[i]!) + settings.momentum * hv,
-      );
-      return [v.map((vv, i) => vv - nh[i]!), nh] as const;
-    };
-    [w, hw] = update(w, hw, gw, 1, 1);
-    [bias, hb] = update(bias, hb, gb, 2, 0);
-    trainer.step(batch);
-    const close = (got: ArrayLike<number>, want: Float64Array) =>
-      Array.from(got).every((v, i) => Math.abs(v - want[i]!) <= 1e-6 * Math.max(1, Math.abs(want[i]!)));
-    t.true(close(weightsOf('score/kernel').dataSync(), w), `kernel after step ${step}`);
-    t.true(close(weightsOf('score/bias').dataSync(), bias), `bias after step ${step}`);
-  }
-  // The steps straddle the threshold: some are clipped and some not (else the test proves nothing).
-  t.deepEqual([clipped.includes(true), clipped.includes(false)], [true, true], `clipped: ${clipped}`);
-  trainer.dispose();
-  model.dispose();
-});
+test.serial(
+  "clip_gradients: a step whose gradients' joint L2 norm exceeds it scales them all by clip/norm before Caffe's update",
+  (t) => {
+    const rng = new Rng(3, 2);
+    const { model, info } = emitModel(tinyNet(), { offsets: new Map(), seed: 9 });
+    const settings = { lr: 0.05, momentum: 0.9, weightDecay: 0.01, clipGradients: 10 };
+    const trainer = new Trainer(model, info, settings);
+    const weightsOf = (name: string) => model.weights.find((w) => w.originalName === name)!.read() as tf.Variable;
+    let w = Float64Array.from(weightsOf('score/kernel').dataSync());
+    let bias = Float64Array.from(weightsOf('score/bias').dataSync());
+    let hw = new Float64Array(w.length);
+    let hb = new Float64Array(bias.length);
+    const clipped: boolean[] = [];
+    for (let step = 0; step < 4; step++) {
+      const batch = batchFor(rng);
+      const [kernelVar, biasVar] = [weightsOf('score/kernel'), weightsOf('score/bias')];
+      const { grads } = tf.variableGrads(() => trainer.loss(batch), [kernelVar, biasVar]);
+      const gw = Array.from(grads[kernelVar.name]!.dataSync());
+      const gb = Array.from(grads[biasVar.name]!.dataSync());
+      // Caffe's ClipGradients, in float64 here: one norm over both weights, on the raw gradients.
+      const norm = Math.sqrt([...gw, ...gb].reduce((a, g) => a + g * g, 0));
+      const k = norm > settings.clipGradients ? settings.clipGradients / norm : 1;
+      clipped.push(k < 1);
+      const update = (v: Float64Array, h: Float64Array, g: number[], lrMult: number, decayMult: number) => {
+        const nh = h.map(
+          (hv, i) =>
+            settings.lr * lrMult * (g[i]! * k + settings.weightDecay * decayMult * v[i]!) + settings.momentum * hv,
+        );
+        return [v.map((vv, i) => vv - nh[i]!), nh] as const;
+      };
+      [w, hw] = update(w, hw, gw, 1, 1);
+      [bias, hb] = update(bias, hb, gb, 2, 0);
+      trainer.step(batch);
+      const close = (got: ArrayLike<number>, want: Float64Array) =>
+        Array.from(got).every((v, i) => Math.abs(v - want[i]!) <= 1e-6 * Math.max(1, Math.abs(want[i]!)));
+      t.true(close(weightsOf('score/kernel').dataSync(), w), `kernel after step ${step}`);
+      t.true(close(weightsOf('score/bias').dataSync(), bias), `bias after step ${step}`);
+    }
+    // The steps straddle the threshold: some are clipped and some not (else the test proves nothing).
+    t.deepEqual([clipped.includes(true), clipped.includes(false)], [true, true], `clipped: ${clipped}`);
+    trainer.dispose();
+    model.dispose();
+  },
+);
 
 test('clipGradients leaves gradients under the norm untouched and scales those above it to exactly the norm', (t) => {
   const a = tf.tensor1d([3, 0]);

@@ -27,17 +27,13 @@ export interface Prediction {
  * input's frame: score pixel (y, x) labels input pixel (y + offset[0], x + offset[1]), the
  * offset being the one the net's `crop(label)` computed, and the border the scores do not
  * reach is void (255), so the label PNG lines up with the image and its ground truth. A
- * prediction of the input's size is returned as it is; another size without an offset is a
- * user error.
+ * prediction of the input's size, or of another size with no label crop to place it by (a
+ * fixed-size inner-product head), is returned as it is: the labels at the scores' own size.
  */
 export function inInputFrame(prediction: Prediction, size: Pair, offset: Pair | undefined, net: string): Prediction {
   const { labels } = prediction;
-  if (labels.height === size[0] && labels.width === size[1]) return prediction;
+  if ((labels.height === size[0] && labels.width === size[1]) || !offset) return prediction;
   const scores = `net ${net}'s scores are ${labels.height}x${labels.width} for a ${size[0]}x${size[1]} input`;
-  if (!offset)
-    throw new UserError(
-      `${scores} and its loss does not crop the label (crop(label)), so fcn cannot tell which input pixels they label`,
-    );
   if (offset[0] + labels.height > size[0] || offset[1] + labels.width > size[1])
     throw new Error(`${scores}: at the label crop's offset ${offset[0]}, ${offset[1]} they overrun it`);
   const data = new Uint8Array(size[0] * size[1]).fill(VOID_LABEL);
