@@ -225,22 +225,32 @@ export async function writeSynthDataset(
       const sets = join(tmp, 'ImageSets', 'Segmentation');
       for (const sub of [join(tmp, 'JPEGImages'), join(tmp, 'SegmentationClass'), sets])
         await mkdir(sub, { recursive: true });
-      // Rendering is synchronous; up to WRITES_IN_FLIGHT examples are written meanwhile.
+      // Rendering is synchronous; up to WRITES_IN_FLIGHT examples are written meanwhile. Every
+      // write settles into `inFlight`'s bookkeeping, so a failed one (a full disk) is thrown once,
+      // after the others have settled, and none is left rejecting unhandled.
       let done = 0;
+      let failure: unknown;
       const inFlight = new Set<Promise<void>>();
-      for (let i = 0; i < o.count; i++) {
+      for (let i = 0; i < o.count && failure === undefined; i++) {
         const { image, label } = renderSynthExample(o, i);
-        const written = Promise.all([
+        const written: Promise<void> = Promise.all([
           writeFile(join(tmp, 'JPEGImages', `${ids[i]}.png`), encodeImagePng(image)),
           writeFile(join(tmp, 'SegmentationClass', `${ids[i]}.png`), encodeLabelPng(label)),
-        ]).then(() => {
-          inFlight.delete(written);
-          onImage?.(++done);
-        });
+        ]).then(
+          () => {
+            inFlight.delete(written);
+            onImage?.(++done);
+          },
+          (e: unknown) => {
+            inFlight.delete(written);
+            failure ??= e;
+          },
+        );
         inFlight.add(written);
         if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
+      if (failure !== undefined) throw failure;
       const list = (xs: string[]) => xs.map((id) => `${id}\n`).join('');
       await writeFile(join(sets, 'train.txt'), list(ids.slice(0, o.count - nVal)));
       await writeFile(join(sets, 'val.txt'), list(ids.slice(o.count - nVal)));
