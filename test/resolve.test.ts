@@ -282,6 +282,74 @@ test('a file with errors gives no net, and syntax errors stop before resolution'
   );
 });
 
+test('the partial net of a file with errors: what resolved, each name that did not read through a stand-in', (t) => {
+  const r = resolveSource(
+    `block b() { input x  c: conv { bottom: nowhere  out: 2  kernel: 1 } }
+net a {
+  input data
+  c1: conv { out: 4  kernel: 3  strid: 2 }
+  c2: cnov { out: 4 }
+  r2: relu
+  s: eltwise { bottom: [c1, later, nowhere, nowhere] }
+  later: conv { bottom: c1  out: 4  kernel: 1 }
+  inner: b
+  c3: conv { kernel: 3 }
+  r3: relu
+}`,
+    'x.fcn',
+  );
+  t.is(r.net, undefined);
+  t.deepEqual(
+    r.diagnostics.map((d) => d.code),
+    [
+      'unknown-blob',
+      'unknown-parameter',
+      'unknown-layer-type',
+      'use-before-definition',
+      'unknown-blob',
+      'unknown-blob',
+      'missing-parameter',
+    ],
+  );
+  const partial = r.partial!;
+  // The stand-ins follow the net's own inputs, in the order they are first read, each in a frame of its own.
+  t.deepEqual(
+    partial.inputs.map((i) => [i.name, i.standIn ?? false, i.ownFrame ?? false, i.channels]),
+    [
+      ['data', false, false, 3],
+      ['c2?', true, true, 0],
+      ['later?', true, true, 0],
+      ['nowhere?', true, true, 0],
+      ['inner.nowhere?', true, true, 0],
+      ['c3?', true, true, 0],
+    ],
+  );
+  t.deepEqual(wiring(partial), [
+    'c1 <- data',
+    'r2 <- c2?',
+    's <- c1, later?, nowhere?, nowhere?',
+    'later <- c1',
+    'inner.c <- inner.nowhere?',
+    // c3 lacks its 'out': there is nothing to build, so it is a failed item like c2.
+    'r3 <- c3?',
+  ]);
+  // Each stand-in is blamed where its error is: the failed layer's header (the whole layer when
+  // a parameter is at fault), the use before the definition.
+  const at = (name: string) => {
+    const { span } = partial.inputs.find((i) => i.name === name)!;
+    return span.source.body.slice(span.start, span.end);
+  };
+  t.deepEqual(
+    [at('c2?'), at('later?'), at('nowhere?'), at('c3?')],
+    ['c2: cnov', 'later', 'nowhere', 'c3: conv { kernel: 3 }'],
+  );
+  // A net without errors has no stand-ins and no partial form.
+  const clean = resolveSource('net a { input data  c: conv { out: 1  kernel: 1 } }', 'x.fcn');
+  t.deepEqual(clean.diagnostics, []);
+  t.is(clean.partial, undefined);
+  t.false(clean.net!.inputs.some((i) => i.standIn));
+});
+
 test('a label input is never an implicit bottom: the first layer after it chains from the image', (t) => {
   const n = net(
     'net n {\n  input data { channels: 3 }\n  input label { kind: label }\n  conv1: conv { out: 4  kernel: 3 }\n}\n',

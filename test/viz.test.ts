@@ -264,18 +264,18 @@ test('voc-fcn8s as DOT and SVG: every layer, and the offsets 5, 9 and 31', async
   t.false(svg.includes('class="edge-label"'));
 });
 
-test('viz reports a missing file, a bad flag and a net that does not resolve without writing anything', async (t) => {
+test('viz reports a missing file, a bad flag and a file whose text is garbled without writing anything', async (t) => {
   const out = join(tmp, 'never.html');
   const missing = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', 'nets/no-such.fcn', '-o', out]));
   t.is((missing as unknown as { code: number }).code, 1);
   t.regex((missing as unknown as { stderr: string }).stderr, /cannot read 'nets\/no-such\.fcn': no such file/);
   const flag = await t.throwsAsync(run('node', ['bin/fcn.js', 'viz', NET, '--input', '5x', '-o', out]));
   t.is((flag as unknown as { code: number }).code, 2);
-  const unresolved = await t.throwsAsync(
-    run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/unknown-blob.fcn', '-o', out]),
+  const garbled = await t.throwsAsync(
+    run('node', ['bin/fcn.js', 'viz', 'test/fixtures/viz/broken/syntax.fcn', '-o', out]),
   );
-  t.is((unresolved as unknown as { code: number }).code, 1);
-  t.regex((unresolved as unknown as { stderr: string }).stderr, /error\[unknown-blob\]: unknown blob 'conv9'/);
+  t.is((garbled as unknown as { code: number }).code, 1);
+  t.regex((garbled as unknown as { stderr: string }).stderr, /error\[unterminated-string\]: unterminated string/);
   t.false(existsSync(out));
 });
 
@@ -333,6 +333,62 @@ test('a net with an analysis error is drawn anyway: the layer in red with its me
   t.regex(dot, /"out" \[.*fillcolor="#fef2f2", color="#dc2626", penwidth=2.5\];/);
 });
 
+test('a name that does not resolve is drawn as a red missing node; what reads it has no numbers', async (t) => {
+  const out = join(tmp, 'unknown-blob.json');
+  const { stdout, stderr, text } = await vizWithErrors(t, ['test/fixtures/viz/broken/unknown-blob.fcn'], out);
+  t.regex(stderr, /error\[unknown-blob\]: unknown blob 'conv9'/);
+  t.is(stdout, `wrote ${out} (json: broken, 4 blobs, 0 crops, 1 error drawn in red)\n`);
+  const m = JSON.parse(text) as VizModel;
+  t.deepEqual(
+    m.nodes.map((n) => [n.name, n.type, n.inputs, n.detail, n.shape, n.stride, n.params, n.errors ?? null]),
+    [
+      ['data', 'input', [], '3 channels, rgb', [3, null, null], [1, 1], 0, null],
+      ['conv9?', 'missing', [], 'did not resolve', null, null, 0, ["unknown blob 'conv9'; did you mean 'conv1'?"]],
+      ['conv1', 'conv', ['data'], '3×3 → 8', [8, null, null], [1, 1], 3 * 8 * 9 + 8, null],
+      ['conv2', 'conv', ['conv9?'], '3×3 → 8', null, null, 0, null],
+    ],
+  );
+  // The stand-in is not an input of the net, and the totals are those of what resolved.
+  t.deepEqual(m.inputs, [{ name: 'data', kind: 'image', shape: [3, null, null] }]);
+  t.deepEqual(m.totals, { params: 3 * 8 * 9 + 8, flops: null });
+  t.deepEqual(
+    m.edges.map((e) => `${e.from}->${e.to}`),
+    ['data->conv1', 'conv9?->conv2'],
+  );
+
+  const svg = (await vizWithErrors(t, ['test/fixtures/viz/broken/unknown-blob.fcn'], join(tmp, 'unknown-blob.svg')))
+    .text;
+  t.regex(svg, /<g class="node error" data-name="conv9\?" data-type="missing"/);
+});
+
+test('several resolution errors: each on its layer or stand-in, the rest of the net analysed at its size', async (t) => {
+  const { text } = await vizWithErrors(t, ['test/fixtures/viz/broken/many.fcn'], join(tmp, 'many.json'));
+  const m = JSON.parse(text) as VizModel;
+  t.deepEqual(
+    m.nodes.map((n) => [n.name, n.type, n.inputs, n.shape, n.stride, n.errors ?? null]),
+    [
+      ['data', 'input', [], [3, 64, 64], [1, 1], null],
+      ['conv2?', 'missing', [], null, null, ["unknown layer type 'convv'; did you mean 'conv'?"]],
+      ['late?', 'missing', [], null, null, ["'late' is used before it is defined"]],
+      // 'strid' is unknown, so conv1 keeps its default stride 1: 64 - 3 + 1 = 62.
+      [
+        'conv1',
+        'conv',
+        ['data'],
+        [8, 62, 62],
+        [1, 1],
+        ["unknown parameter 'strid' for conv layer 'conv1'; did you mean 'stride'?"],
+      ],
+      ['pool1', 'pool', ['conv1'], [8, 31, 31], [2, 2], null],
+      ['relu2', 'relu', ['conv2?'], null, null, null],
+      ['fuse', 'eltwise', ['pool1', 'late?'], null, null, null],
+      ['late', 'conv', ['pool1'], [8, 31, 31], [2, 2], null],
+    ],
+  );
+  t.is(m.errors.length, 3);
+  t.deepEqual(m.totals, { params: 3 * 8 * 9 + 8 + (8 * 8 + 8), flops: null });
+});
+
 test('a size error at --input is drawn on the crop that does not fit', async (t) => {
   const { text } = await vizWithErrors(
     t,
@@ -346,7 +402,7 @@ test('a size error at --input is drawn on the crop that does not fit', async (t)
       [
         'score_pool3c',
         [
-          "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17",
+          "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17; the next larger input that works is 83x115",
         ],
       ],
     ],

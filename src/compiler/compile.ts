@@ -20,9 +20,18 @@ export interface CompileOptions {
   files?: Record<string, string>;
   /** Reads the other files, imports included, by absolute path (default: the disk under Node, nothing in a browser). */
   read?: ReadText;
+  /**
+   * When the file does not resolve, still build and analyse the net's partial form: what did
+   * resolve, with stand-ins for what did not (`withStandIns`). For drawing a net with its
+   * errors; only the resolver's diagnostics are kept, as the analyses of a partial net would
+   * mostly echo them. Default false.
+   */
+  partial?: boolean;
 }
 
 export interface Compilation {
+  /** Set when `net` is the partial net of a file that did not resolve (see `CompileOptions.partial`). */
+  partial?: true;
   net?: ResolvedNet;
   ir?: IRGraph;
   analysis?: Analysis;
@@ -51,7 +60,10 @@ function resolveOptions(options: CompileOptions): ResolveOptions {
 
 function compileResolved(resolved: ResolveResult, options: CompileOptions): Compilation {
   const diagnostics = [...resolved.diagnostics];
-  if (!resolved.net || hasErrors(diagnostics)) return { nets: resolved.nets, diagnostics };
+  if (!resolved.net || hasErrors(diagnostics)) {
+    const partial = options.partial && resolved.partial ? analysePartial(resolved.partial, options) : {};
+    return { ...partial, nets: resolved.nets, diagnostics };
+  }
   const ir = buildIR(resolved.net);
   const analysis = analyze(ir, options.input ? { input: options.input } : {});
   return {
@@ -61,6 +73,23 @@ function compileResolved(resolved: ResolveResult, options: CompileOptions): Comp
     nets: resolved.nets,
     diagnostics: [...diagnostics, ...analysis.diagnostics],
   };
+}
+
+/**
+ * The IR and analyses of a partial net, or nothing when they fail on it: the resolver let
+ * through what it had reported (a layer with the wrong number of inputs, say), and the net is
+ * then shown by its diagnostics alone, as any file that does not resolve.
+ */
+function analysePartial(
+  net: ResolvedNet,
+  options: CompileOptions,
+): Pick<Compilation, 'partial' | 'net' | 'ir' | 'analysis'> {
+  try {
+    const ir = buildIR(net);
+    return { partial: true, net, ir, analysis: analyze(ir, options.input ? { input: options.input } : {}) };
+  } catch {
+    return {};
+  }
 }
 
 /** A compilation with a net to work on: its resolved net, IR and analysis. */

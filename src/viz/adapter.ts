@@ -17,7 +17,7 @@ import {
   type Trace,
 } from '../compiler/analysis/index.js';
 import type { Compilation } from '../compiler/compile.js';
-import type { IRGraph } from '../compiler/ir/types.js';
+import type { IRGraph, IRNode } from '../compiler/ir/types.js';
 import { finishModel, type DraftCrop, type DraftNode, type DraftPath, type DraftStep } from './finish.js';
 import { layerDef } from '../compiler/layers/registry.js';
 import { layerDetail } from './detail.js';
@@ -84,11 +84,30 @@ function pathOf(ir: IRGraph, analysis: Analysis, shortest: Trace): DraftPath {
   return { from: ir.nodes[trace.nodes[0]!]!.name, steps };
 }
 
-/** The report's crops with both paths to the common ancestor, layer by layer. */
-function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectReport): DraftCrop[] {
+/** A path with no steps: a crop's side that no spatial path relates to the other. */
+function emptyPath(from: string): DraftPath {
+  return { from, steps: [] };
+}
+
+/**
+ * The report's crops with both paths to the common ancestor, layer by layer. A crop that reads
+ * a stand-in (`unknown`) has no offset and no error of its own: its input's is drawn.
+ */
+function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectReport, unknown: Set<number>): DraftCrop[] {
   const { ir } = analysis;
   return report.crops.map((c, i) => {
     const info = analysis.crops.crops[i]!;
+    if (unknown.has(info.node)) {
+      return {
+        name: c.name,
+        input: c.input,
+        reference: c.reference,
+        offset: null,
+        written: c.written ?? null,
+        ancestor: null,
+        paths: [emptyPath(c.input), emptyPath(c.reference)],
+      };
+    }
     const span = ir.nodes[info.node]!.origin.span;
     const problem = compiled.diagnostics.find(
       (d) => d.severity === 'error' && d.code.startsWith('crop-') && d.span === span,
@@ -103,8 +122,7 @@ function cropsOf(compiled: Compilation, analysis: Analysis, report: InspectRepor
     };
     const r = info.relation;
     if (r?.kind !== 'related') {
-      const empty = (from: string): DraftPath => ({ from, steps: [] });
-      return { ...base, ancestor: null, paths: [empty(c.input), empty(c.reference)] };
+      return { ...base, ancestor: null, paths: [emptyPath(c.input), emptyPath(c.reference)] };
     }
     return { ...base, ancestor: c.ancestor ?? null, paths: [pathOf(ir, analysis, r.from), pathOf(ir, analysis, r.to)] };
   });
@@ -127,9 +145,26 @@ function errorsByNode(ir: IRGraph, diagnostics: readonly Diagnostic[]): Map<numb
       const length = own.end - own.start;
       if (!best || length < best.length) best = { id: node.id, length };
     }
-    if (best) byNode.set(best.id, [...(byNode.get(best.id) ?? []), d.message]);
+    // The help says what to do ("did you mean …"): it goes with the message.
+    const line = d.help ? `${d.message}; ${d.help}` : d.message;
+    if (best) byNode.set(best.id, [...(byNode.get(best.id) ?? []), line]);
   }
   return byNode;
+}
+
+/** Whether a node is a stand-in for a name that did not resolve (in the partial net of a file with errors). */
+function isStandIn(node: IRNode): boolean {
+  return node.op === 'input' && node.input.standIn === true;
+}
+
+/**
+ * The nodes whose numbers are unknown: the stand-ins and every layer that reads one,
+ * directly or not (their sizes, channels and cost depend on what the missing blob would be).
+ */
+function unknownNodes(ir: IRGraph): Set<number> {
+  const unknown = new Set<number>();
+  for (const node of ir.nodes) if (isStandIn(node) || node.inputs.some((i) => unknown.has(i))) unknown.add(node.id);
+  return unknown;
 }
 
 /** Builds the visualisation model of a compiled net; `image` is the `--image`, already at the input size. */
@@ -139,20 +174,22 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
   const { ir } = analysis;
   const report = buildReport(analysis);
   const errors = errorsByNode(ir, compiled.diagnostics);
+  const unknown = unknownNodes(ir);
   const nodes = report.blobs.map((b, id): DraftNode => {
     const node = ir.nodes[id]!;
+    const known = !unknown.has(id);
     return {
       name: b.name,
-      type: b.type,
+      type: isStandIn(node) ? 'missing' : b.type,
       scope: node.scope,
       inputs: b.inputs,
-      detail: layerDetail(ir, node),
-      shape: shapeOf(b.shape),
-      stride: b.stride,
-      rf: b.rf,
-      padding: b.padding,
-      params: b.params ?? 0,
-      flops: b.flops,
+      detail: isStandIn(node) ? 'did not resolve' : layerDetail(ir, node),
+      shape: known ? shapeOf(b.shape) : null,
+      stride: known ? b.stride : null,
+      rf: known ? b.rf : null,
+      padding: known ? b.padding : null,
+      params: known ? (b.params ?? 0) : 0,
+      flops: known ? b.flops : null,
       source: sourceOf(node.origin.span),
       via: node.origin.via.map(sourceOf),
       ...(node.op !== 'input' && node.inline ? { inline: true } : {}),
@@ -169,17 +206,21 @@ export function toVizModel(compiled: Compilation, image?: VizImage): VizModel {
       kind: n.op === 'crop' && k === 1 ? ('size' as const) : ('data' as const),
     })),
   );
+  const inputs = report.inputs.filter((_, k) => !unknown.has(ir.inputs[k]!));
   return finishModel({
     net: report.net,
     file: report.file,
-    inputs: report.inputs.map((i) => ({ name: i.name, kind: i.kind, shape: shapeOf(i.shape) ?? [null, null, null] })),
+    inputs: inputs.map((i) => ({ name: i.name, kind: i.kind, shape: shapeOf(i.shape) ?? [null, null, null] })),
     reference: report.relativeTo,
     inputSize: report.input,
     nodes,
     edges,
-    crops: cropsOf(compiled, analysis, report),
+    crops: cropsOf(compiled, analysis, report, unknown),
     rungs: report.ladder.map((r) => ({ ...r, stride: r.stride ? r.stride[0] : null })),
-    totals: { params: report.params ?? 0, flops: report.flops },
+    // A partial net's totals are those of what resolved.
+    totals: unknown.size
+      ? { params: nodes.reduce((sum, n) => sum + n.params, 0), flops: null }
+      : { params: report.params ?? 0, flops: report.flops },
     warnings: rendered(compiled.diagnostics, 'warning'),
     errors: rendered(compiled.diagnostics, 'error'),
     ...(image ? { image } : {}),

@@ -1,11 +1,13 @@
 /**
  * `fcn viz FILE [--net NAME] [--input HxW] [--image IMG] [--format html|svg|dot|json] -o OUT`:
  * draws a net with its strides, receptive fields and crop offsets (src/viz/render.ts). The
- * default format comes from the output's extension (html otherwise). A net with errors found
- * after resolution (a crop that cannot align or does not fit, a layer that collapses, sizes
- * that differ) is drawn all the same, its erroneous layers in red with their messages; the
- * diagnostics go to stderr and the exit code is 1. A file that does not parse or resolve has
- * no graph to draw: the diagnostics, exit 1, nothing written. sharp is loaded only for
+ * default format comes from the output's extension (html otherwise). A net with errors is
+ * drawn all the same, its erroneous layers in red with their messages: errors of the analyses
+ * (a crop that cannot align or does not fit, a layer that collapses, sizes that differ), and
+ * errors of resolution (an unknown blob or parameter), a name that did not resolve drawn as a
+ * red `missing` node. The diagnostics go to stderr and the exit code is 1. A file that does
+ * not parse, or whose net cannot be expanded at all, has no graph to draw: the diagnostics,
+ * exit 1, nothing written. sharp is loaded only for
  * `--image`; the writers only when chosen; TensorFlow.js never.
  */
 import type { Command } from 'commander';
@@ -44,10 +46,11 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-A net with errors after resolution (a crop that cannot align or does not fit, a layer that
-collapses, inputs of different sizes) is still drawn, each layer at fault outlined in red with
-its message; the diagnostics are printed and the exit code is 1. A file that does not parse
-or resolve (a syntax error, an unknown name) is not drawn.`,
+A net with errors is still drawn, each layer at fault outlined in red with its message: a
+crop that cannot align or does not fit, a layer that collapses, inputs of different sizes, an
+unknown parameter; a blob name that does not resolve is drawn as a red 'missing' node, and
+what reads it has no sizes. The diagnostics are printed and the exit code is 1. A file with a
+syntax error is not drawn.`,
     )
     .action(
       action(async (file: string, options: VizOptions) => {
@@ -65,6 +68,7 @@ or resolve (a syntax error, an unknown name) is not drawn.`,
           ...(input ? { input } : {}),
           purpose: 'to draw',
           keepErrors: true,
+          partial: true,
         });
         if (compiled.diagnostics.length)
           process.stderr.write(renderDiagnostics(compiled.diagnostics, { color: process.stderr.isTTY }) + '\n');

@@ -9,7 +9,7 @@ import type { LayerNode } from '../../parser/ast.js';
 import type { LayerSchema } from '../layers/schema.js';
 import type { ResolvedLayer } from './types.js';
 import { expandName } from './evaluate.js';
-import { absolute, define, lookup, type Frame } from './frame.js';
+import { absolute, define, lookup, standIn, type Frame } from './frame.js';
 import { applyOverrides } from './overrides.js';
 import { checkParams, evaluateBody, toParamEntries } from './params.js';
 import type { Reporter } from './report.js';
@@ -27,6 +27,11 @@ interface Bottom {
   crop?: { name: string; span: Span };
 }
 
+/** A layer's header, `name: type`: where an error about the layer as a whole is reported. */
+export function layerHeader(node: LayerNode): Span {
+  return { ...node.name.span, end: node.type.span.end };
+}
+
 /** Resolves a built-in layer and appends it (after its inline crops) to the sink. */
 export function builtinLayer(node: LayerNode, schema: LayerSchema, frame: Frame, sink: Sink): void {
   const { r } = sink;
@@ -36,7 +41,7 @@ export function builtinLayer(node: LayerNode, schema: LayerSchema, frame: Frame,
     return;
   }
   const abs = absolute(frame, name);
-  const header = { ...node.name.span, end: node.type.span.end };
+  const header = layerHeader(node);
   const entries = applyOverrides(abs, toParamEntries(evaluateBody(node.body, frame.env, r)), frame.overrides);
   const values = checkParams(entries, schema.params, {
     r,
@@ -108,6 +113,13 @@ export function builtinLayer(node: LayerNode, schema: LayerSchema, frame: Frame,
     );
   }
 
+  // A parameter the layer needs that is missing or invalid (reported above) leaves nothing to
+  // build: the layer is a failed item, its readers read its stand-in.
+  if (!schema.params.every((d) => values.has(d.name) || (!d.required && d.default === undefined))) {
+    define(frame, name, { abs: undefined, span: node.name.span }, r);
+    frame.prev = standIn(frame, name, node.span);
+    return;
+  }
   sink.layers.push({
     name: abs,
     type: schema.type,

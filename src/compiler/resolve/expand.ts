@@ -9,9 +9,9 @@ import { closest, didYouMean } from '../../diagnostics/suggest.js';
 import type { InputNode, ItemNode, LayerNode, RepeatNode, SolverNode, UseNode } from '../../parser/ast.js';
 import { INPUT_PARAMS, LAYER_SCHEMAS, layerSchema, SOLVER_PARAMS, solverKey } from '../layers/schema.js';
 import type { Pair } from '../layers/types.js';
-import { builtinLayer, type Sink } from './builtin.js';
+import { builtinLayer, layerHeader, type Sink } from './builtin.js';
 import { evaluate, expandName, type Env } from './evaluate.js';
-import { absolute, define, finishFrame, type Frame } from './frame.js';
+import { absolute, define, finishFrame, standIn, type Frame } from './frame.js';
 import { bindArguments, bindPorts } from './instance.js';
 import type { Ambiguous, Definition } from './loader.js';
 import { overrideSet, reportUnusedOverrides } from './overrides.js';
@@ -33,6 +33,8 @@ export class Expander implements Sink {
   /** Definitions being expanded, outermost first: instantiating one of them again is recursion. */
   private readonly active: Definition[] = [];
   private stopped = false;
+  /** Stand-ins for the names that did not resolve, by blob name (see `standIn`). */
+  readonly standIns = new Map<string, Span>();
 
   /** `expanded` collects every definition expanded, so that `checkFile` can tell which blocks no net uses. */
   constructor(
@@ -103,6 +105,7 @@ export class Expander implements Sink {
       overrides,
       root,
       misses: [],
+      standIns: this.standIns,
     };
   }
 
@@ -258,7 +261,7 @@ export class Expander implements Sink {
         const help = didYouMean(type, [...Object.keys(LAYER_SCHEMAS), ...frame.def.file.visible.keys()]);
         this.r.error('unknown-layer-type', `unknown layer type '${type}'`, node.type.span, help ? { help } : {});
       }
-      this.poison(frame, name, node.name.span);
+      this.poison(frame, name, node.name.span, layerHeader(node));
       return;
     }
     this.instance(node, def, frame, name);
@@ -299,18 +302,26 @@ export class Expander implements Sink {
 
   /**
    * Marks a name whose definition failed, so that uses of it (and of names under it) stay
-   * quiet; so does the next layer that reads it implicitly ('' is the blob of a failed item).
+   * quiet; so does the next layer that reads it implicitly. Both read its stand-in (`name?`,
+   * blamed at `blame`, where the failure was reported), or '' for an item without a name.
    */
-  private poison(frame: Frame, name: string | undefined, span: Span): void {
-    if (name !== undefined) define(frame, name, { abs: undefined, span }, this.r);
-    frame.prev = '';
+  private poison(frame: Frame, name: string | undefined, span: Span, blame = span): void {
+    if (name === undefined) {
+      frame.prev = '';
+      return;
+    }
+    define(frame, name, { abs: undefined, span }, this.r);
+    frame.prev = standIn(frame, name, blame);
   }
 
   /** Instantiates a block or net: binds arguments and ports, expands it, and exports its names. */
   private instance(node: LayerNode | UseNode, def: Definition, frame: Frame, name: string | undefined): void {
     const callee = def.node.name.name;
     const at = node.kind === 'Layer' ? node.type.span : node.block.span;
-    const fail = () => this.poison(frame, name, node.kind === 'Layer' ? node.name.span : at);
+    const fail = () =>
+      node.kind === 'Layer'
+        ? this.poison(frame, name, node.name.span, layerHeader(node))
+        : this.poison(frame, name, at);
     if (this.active.includes(def)) {
       const chain = [...this.active.slice(this.active.indexOf(def)), def].map((d) => d.node.name.name).join(' → ');
       this.r.error('recursive-block', `'${callee}' instantiates itself (${chain})`, at);

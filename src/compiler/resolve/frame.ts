@@ -37,6 +37,8 @@ export interface Frame {
   overrides: OverrideSet[];
   root: boolean;
   misses: { key: string; span: Span }[];
+  /** Shared by every frame of a net: the stand-ins for names that did not resolve (see `standIn`). */
+  standIns: Map<string, Span>;
 }
 
 /** The absolute name of a local name in a frame. */
@@ -57,19 +59,30 @@ export function define(frame: Frame, key: string, entry: NameEntry, r: Reporter,
 }
 
 /**
- * The absolute blob a name value refers to. Undefined when it is not defined (yet): the miss
- * is reported when the frame ends. Names under a failed definition resolve quietly to ''.
+ * The absolute blob a name value refers to. A name not defined (yet) is a miss, reported when
+ * the frame ends; a name under a failed definition resolves quietly. Both give a stand-in.
  */
-export function lookup(frame: Frame, v: Value & { kind: 'word' }): string | undefined {
+export function lookup(frame: Frame, v: Value & { kind: 'word' }): string {
   const key = v.path.join('.');
   const found = frame.names.get(key);
-  if (found) return found.abs ?? '';
+  if (found) return found.abs ?? standIn(frame, key, found.span);
   for (let i = 1; i < v.path.length; i++) {
     const outer = frame.names.get(v.path.slice(0, i).join('.'));
-    if (outer && outer.abs === undefined) return '';
+    if (outer && outer.abs === undefined) return standIn(frame, key, outer.span);
   }
   frame.misses.push({ key, span: v.span });
-  return undefined;
+  return standIn(frame, key, v.span);
+}
+
+/**
+ * The blob that stands for a name that did not resolve: `name?` (no blob name has a `?`),
+ * recorded with the span its error is at. A net with errors keeps them as placeholder inputs,
+ * so that what did resolve can still be analysed and drawn, the stand-ins in red.
+ */
+export function standIn(frame: Frame, key: string, span: Span): string {
+  const name = `${absolute(frame, key)}?`;
+  if (!frame.standIns.has(name)) frame.standIns.set(name, span);
+  return name;
 }
 
 /** Reports the lookups that failed in a frame, now that all its names are known. */

@@ -10,6 +10,7 @@ import { didYouMean } from '../../diagnostics/suggest.js';
 import { Expander } from './expand.js';
 import { Loader, textReader, type Definition, type LoadedFile, type ReadText } from './loader.js';
 import { Reporter } from './report.js';
+import { withStandIns } from './stand-ins.js';
 import type { ResolvedNet } from './types.js';
 
 export interface ResolveOptions {
@@ -26,6 +27,11 @@ export interface ResolveOptions {
 export interface ResolveResult {
   /** The resolved net; absent when there are errors. */
   net?: ResolvedNet;
+  /**
+   * When there are errors but the net was expanded: what did resolve, with stand-ins for what
+   * did not (see `withStandIns`), for drawing the net with its errors.
+   */
+  partial?: ResolvedNet;
   diagnostics: Diagnostic[];
   /** The root file's nets, in order. */
   nets: string[];
@@ -40,12 +46,18 @@ export function resolveFile(path: string, options: ResolveOptions = {}): Resolve
   const root = loader.loadRoot(path);
   const nets = root ? netsOf(root) : [];
   let net: ResolvedNet | undefined;
+  let standIns: ReadonlyMap<string, Span> = new Map();
   if (root && !loader.files.some((f) => f.incomplete)) {
     const def = pickNet(root, options.net, r);
-    if (def) net = new Expander(r).net(def, path);
+    if (def) {
+      const expander = new Expander(r);
+      net = expander.net(def, path);
+      standIns = expander.standIns;
+    }
   }
   return {
     ...(net && !r.hasErrors ? { net } : {}),
+    ...(net && r.hasErrors ? { partial: withStandIns(net, standIns) } : {}),
     diagnostics: r.sorted(),
     nets: nets.map((d) => d.node.name.name),
     dropped: r.bag.droppedCount,

@@ -21,6 +21,11 @@ export interface ResolvedInput {
    * Every other input shares the image frame, as the tops of one Caffe data layer do.
    */
   ownFrame?: true;
+  /**
+   * Set on the placeholder for a name that did not resolve (`name?`, see `withStandIns`), in
+   * the partial net of a file with errors; never in a net without errors.
+   */
+  standIn?: true;
   span: Span;
 }
 
