@@ -50,7 +50,7 @@ A net with errors is still drawn, each layer at fault outlined in red with its m
 crop that cannot align or does not fit, a layer that collapses, inputs of different sizes, an
 unknown parameter; a blob name that does not resolve is drawn as a red 'missing' node, and
 what reads it has no sizes. The diagnostics are printed and the exit code is 1. A file with a
-syntax error is not drawn.`,
+syntax error is not drawn (unless it is only a bracket left open at the end).`,
     )
     .action(
       action(async (file: string, options: VizOptions) => {
