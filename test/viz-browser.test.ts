@@ -23,6 +23,7 @@ const pages = {
   googlenet: join(tmp, 'googlenet.html'),
   svg: join(tmp, 'voc.svg'),
   broken: join(tmp, 'broken.html'),
+  unresolved: join(tmp, 'unresolved.html'),
 };
 
 let browser: Browser;
@@ -47,6 +48,10 @@ test.before(async () => {
     viz([NET, '--input', '500x500', '-o', pages.svg]),
     // A size at which one crop does not fit: drawn with the error, exit 1.
     viz(['nets/tiny-fcn8s-padded.fcn', '--input', '75x100', '-o', pages.broken]).catch((e: { code?: number }) => {
+      if (e.code !== 1) throw e;
+    }),
+    // A blob that does not exist: drawn as a missing node, exit 1.
+    viz(['test/fixtures/viz/broken/unknown-blob.fcn', '-o', pages.unresolved]).catch((e: { code?: number }) => {
       if (e.code !== 1) throw e;
     }),
   ]);
@@ -234,11 +239,31 @@ test.serial('the SVG output opens as an SVG document with every node', async (t)
   await page.close();
 });
 
+test.serial('a net that does not resolve: the page opens on the missing blob, in red, with the message', async (t) => {
+  const { page, errors } = await open(pages.unresolved);
+  t.deepEqual(errors, []);
+  t.is(await page.locator('#blob .blob-name').innerText(), 'conv9?');
+  t.is(await page.locator('#blob .verdict.error').innerText(), "unknown blob 'conv9'; did you mean 'conv1'?");
+  t.deepEqual(await page.locator('#viewport g.node').evaluateAll((g) => g.map((n) => n.getAttribute('data-name'))), [
+    'data',
+    'conv9?',
+    'conv1',
+    'conv2',
+  ]);
+  t.is(await page.locator('#viewport g.node.error').getAttribute('data-name'), 'conv9?');
+  // Selecting the blob that reads it: no numbers to show, and no error either.
+  await page.locator('#viewport g.node[data-name="conv2"]').click();
+  t.is(await page.locator('#blob .blob-name').innerText(), 'conv2');
+  t.is(await page.locator('#blob .verdict.error').count(), 0);
+  t.deepEqual(errors, []);
+  await page.close();
+});
+
 test.serial('a net with an error: the page opens on the layer at fault, drawn in red, with the message', async (t) => {
   const { page, errors } = await open(pages.broken);
   t.deepEqual(errors, []);
   const message =
-    "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17";
+    "crop 'score_pool3c' does not fit at input 75x100: it takes 14x18 at offset 1 from 'score_pool3', which is only 14x17; the next larger input that works is 83x115";
   t.is(await page.locator('#blob .blob-name').innerText(), 'score_pool3c');
   t.is(await page.locator('#blob .verdict.error').innerText(), message);
   t.is(await page.locator('#viewport g.node.error').count(), 1);

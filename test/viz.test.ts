@@ -387,6 +387,9 @@ test('several resolution errors: each on its layer or stand-in, the rest of the 
   );
   t.is(m.errors.length, 3);
   t.deepEqual(m.totals, { params: 3 * 8 * 9 + 8 + (8 * 8 + 8), flops: null });
+  // The page's header counts the layers that resolved, not the stand-ins.
+  const html = (await vizWithErrors(t, ['test/fixtures/viz/broken/many.fcn'], join(tmp, 'many.html'))).text;
+  t.regex(html, /<li><b>5<\/b> layers<\/li>/);
 });
 
 test('a size error at --input is drawn on the crop that does not fit', async (t) => {

@@ -76,7 +76,7 @@ export function renderHtml(model: VizModel, scripts: PageScripts = pageScripts()
     input ? `<li><b>${input.shape.map((v) => v ?? '?').join('×')}</b> input</li>` : '',
     `<li><b>${formatCountShort(model.totals.params)}</b> params</li>`,
     model.totals.flops === null ? '' : `<li><b>${formatCountShort(model.totals.flops)}</b> FLOPs</li>`,
-    `<li><b>${model.nodes.filter((n) => n.type !== 'input').length}</b> layers</li>`,
+    `<li><b>${model.nodes.filter((n) => n.type !== 'input' && n.type !== 'missing').length}</b> layers</li>`,
     `<li><b>${model.crops.length}</b> crop${model.crops.length === 1 ? '' : 's'}</li>`,
   ].join('');
   const warnings = model.warnings.length

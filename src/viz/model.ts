@@ -42,7 +42,10 @@ export interface VizInput {
 export interface VizNode {
   /** Absolute blob (= layer) name, e.g. `vgg.conv1_1`. */
   name: string;
-  /** 'input' or the layer type (conv, pool, deconv, crop, sum …). */
+  /**
+   * 'input' or the layer type (conv, pool, deconv, crop, sum …); 'missing' for the stand-in of a
+   * name that did not resolve (a net with errors), whose readers then have no numbers.
+   */
   type: string;
   /** Block-instance path, e.g. ['vgg']. */
   scope: string[];
