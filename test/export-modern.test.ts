@@ -11,7 +11,17 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/runtime/backend.js';
 import { loadModel } from '../src/runtime/model-io.js';
 import { readNpy } from '../src/runtime/npy.js';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { readImage } from '../src/data/image.js';
+import { readLabel } from '../src/data/labels.js';
+import { toNetInput } from '../src/data/preprocess.js';
+import { softmaxLoss } from '../src/runtime/loss.js';
+import { MINI_UNET } from './helpers/mini-unet.js';
 import { fcnOk, maxDiff, roundTrip, runOnnx, runPytorch, writeInput } from './helpers/export.js';
+
+const exec = promisify(execFile);
 
 let dir = '';
 
@@ -63,3 +73,65 @@ test.serial('nets/resnet50.fcn: ONNX Runtime and PyTorch equal its forward pass 
   t.deepEqual(torch.shape, [2048, 2, 3]);
   t.true(maxDiff(torch.data, scores) <= tolerance, `PyTorch differs by ${maxDiff(torch.data, scores)} > ${tolerance}`);
 });
+
+// train.py on a net whose scores are smaller than its input and whose input is grey: PyTorch's
+// first loss, before any update, must be fcn's on the same images (read as grey with OpenCV's
+// weights, less the mean) and the same label windows (cut at the crop(label) offset, 8).
+test.serial(
+  "train.py trains a U-Net: its first loss is fcn's, on grey images and the label window at the offset",
+  async (t) => {
+    await selectBackend();
+    const net = join(dir, 'mini-unet.fcn');
+    await writeFile(net, MINI_UNET.replace('input data { channels: 1 }', 'input data { channels: 1  mean: [100] }'));
+    const data = join(dir, 'unet-synth');
+    await fcnOk('synth', '--out', data, '--count', '4', '--size', '36', '--classes', '2', '--seed', '1');
+    const model = join(dir, 'mini-unet.model');
+    await fcnOk('compile', net, '--seed', '3', '-o', model);
+    const pkg = join(dir, 'mini-unet.pt');
+    await fcnOk('export', model, '--format', 'pytorch', '-o', pkg);
+    const { stdout } = await exec('nice', [
+      '-n',
+      '19',
+      '/usr/bin/python3',
+      join(pkg, 'train.py'),
+      '--data',
+      data,
+      '--split',
+      'trainval',
+      '--iters',
+      '1',
+      '--batch',
+      '4',
+      '--no-shuffle',
+      '--out',
+      join(dir, 'unet-run'),
+    ]);
+    const torchLoss = Number(/step 1\/1 loss (\S+)/.exec(stdout)![1]);
+
+    // fcn's loss on the same batch, in this process.
+    const { model: m, info } = await loadModel(model);
+    t.deepEqual(info.losses[0]!.labelOffset, [8, 8]);
+    const ids = ['synth_0000', 'synth_0001', 'synth_0002', 'synth_0003'];
+    const images: Float32Array[] = [];
+    const windows: number[] = [];
+    for (const id of ids) {
+      const image = await readImage(join(data, 'JPEGImages', `${id}.png`));
+      t.false(
+        image.data.every((v, i) => v === image.data[i - (i % 3)]),
+        'the synth images are in colour',
+      );
+      images.push(toNetInput(image, { order: 'rgb', channels: 1, mean: [100] }));
+      const label = await readLabel(join(data, 'SegmentationClass', `${id}.png`));
+      for (let r = 8; r < 28; r++) windows.push(...label.data.subarray(r * 36 + 8, r * 36 + 28));
+    }
+    const ours = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(images.flatMap((a) => [...a])), [4, 36, 36, 1]);
+      const scores = m.predict(x) as tf.Tensor4D;
+      t.deepEqual(scores.shape, [4, 20, 20, 2]);
+      return softmaxLoss(scores, tf.tensor3d(windows, [4, 20, 20], 'int32'), info.losses[0]!).dataSync()[0]!;
+    });
+    m.dispose();
+    t.true(Number.isFinite(torchLoss) && torchLoss > 0);
+    t.true(Math.abs(torchLoss - ours) <= 1e-5 * ours, `train.py ${torchLoss}, fcn ${ours}`);
+  },
+);

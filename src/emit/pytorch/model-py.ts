@@ -188,7 +188,7 @@ export function pytorchModel(net: ExportNet, version: string): PyModel {
   const losses = info.losses.map(
     (l) =>
       `    {"name": ${py(l.name)}, "score": ${py(l.score)}, "label": ${py(l.label)}, "ignore": ${py(l.ignore)}, ` +
-      `"normalize": ${py(l.normalize)}, "weight": ${py(l.weight)}},`,
+      `"normalize": ${py(l.normalize)}, "weight": ${py(l.weight)}, "label_offset": ${py(l.labelOffset)}},`,
   );
   const inputSpecs = info.inputs.map(
     (i) =>

@@ -17,7 +17,10 @@ export const TRAIN_PY = String.raw`"""Trains model.py's net with its solver, on 
 Caffe's training, as fcn trains: SGD with momentum, each parameter's lr and decay multipliers as
 parameter groups (a multiplier of 0 freezes, as the bilinear upsampling layers usually are),
 softmax loss with the ignore label, normalised by the counted pixels of the whole batch or by
-the batch size, as the net says. The batch (--batch, default the solver's) is split over the
+the batch size, as the net says. A loss that reads crop(label) (U-Net's valid convolutions)
+reads the label window under its smaller scores, at the offset fcn's compiler computed
+(LOSSES' label_offset); a 1-channel input reads each image as grey, with OpenCV's weights, as
+Caffe's is_color: false and fcn do. The batch (--batch, default the solver's) is split over the
 processes; each process's loss is its part of the batch's, so the gradients are the batch's
 whatever the number of processes. Checkpoints RUN/iter_N.npz hold the weights in weights.npz's
 format: 'fcn import-weights RUN/iter_N.npz --net NET.fcn -o MODEL_DIR' brings them back to fcn.
@@ -101,7 +104,14 @@ class Voc:
                 break
         else:
             raise SystemExit("train.py: no image JPEGImages/%s.jpg" % id_)
-        x = rgb[:, :, ::-1] if self.input["order"] == "bgr" else rgb
+        if self.input["channels"] == 1:
+            # OpenCV's cvtColor(RGB2GRAY): Rec. 601 luma in 14-bit fixed point, rounded.
+            q = rgb.astype(np.int64)
+            x = ((q[:, :, 0] * 4899 + q[:, :, 1] * 9617 + q[:, :, 2] * 1868 + 8192) >> 14)[:, :, None].astype(np.float32)
+        elif self.input["channels"] == 3:
+            x = rgb[:, :, ::-1] if self.input["order"] == "bgr" else rgb
+        else:
+            raise SystemExit("train.py: the net's input has %d channels; an image gives 3 (RGB) or 1 (grey)" % self.input["channels"])
         if self.input["mean"]:
             x = x - np.asarray(self.input["mean"], dtype=np.float32)
         return np.ascontiguousarray(x.transpose(2, 0, 1), dtype=np.float32)
@@ -166,6 +176,15 @@ def param_groups(net, args):
 
 def loss_sum(scores, labels, loss):
     """-sum of log p[label] over the counted pixels (Caffe clamps p at FLT_MIN), and their count."""
+    if loss["label_offset"] is not None:
+        # crop(label): the label window under the scores, at the compiler's offset.
+        (oy, ox), (h, w) = loss["label_offset"], scores.shape[2:]
+        if oy + h > labels.shape[1] or ox + w > labels.shape[2]:
+            raise SystemExit(
+                "train.py: %s's scores are %dx%d at offset %d, %d, but the labels are only %dx%d"
+                % (loss["name"], h, w, oy, ox, labels.shape[1], labels.shape[2])
+            )
+        labels = labels[:, oy : oy + h, ox : ox + w]
     if scores.shape[2:] != labels.shape[1:]:
         raise SystemExit(
             "train.py: %s's scores are %s but the labels are %s" % (loss["name"], tuple(scores.shape[2:]), tuple(labels.shape[1:]))
