@@ -259,6 +259,16 @@ test('fcn predict --tile on a net with a label crop: a label PNG of the image’
     t.is((plain as { stderr: string }).stderr, '');
     t.deepEqual((await readNpy(join(dir, 'plain.npy'))).shape, [3, 18, 32]);
     t.true((await readLabel(join(dir, 'plain.png'))).data.includes(255));
+    // An image smaller than the net takes (5x4; sides from 7): refused whole, with --tile as the way out, which runs it.
+    const tiny = join(dir, 'tiny.png');
+    await writeFile(tiny, encodeImagePng({ height: 5, width: 4, data: pixels.subarray(0, 5 * 4 * 3) }));
+    const whole = await fcn('predict', model, tiny, '-o', join(dir, 'tiny.label.png'));
+    t.is((whole as { code?: number }).code, 1);
+    t.regex(whole.stderr, /fcn: net valid_tiny cannot take .*tiny\.png \(5x4\): .*\(resize it, or use --tile\)\n$/);
+    const tinyTiled = await fcn('predict', model, tiny, '-o', join(dir, 'tiny.label.png'), '--tile');
+    t.is(tinyTiled.stderr, '');
+    const tinyLabels = await readLabel(join(dir, 'tiny.label.png'));
+    t.deepEqual([tinyLabels.height, tinyLabels.width, tinyLabels.data.includes(255)], [5, 4, false]);
     const small = await fcn('predict', model, image, '-o', join(dir, 'x.png'), '--tile', '6');
     t.is((small as { code?: number }).code, 2);
     t.is(

@@ -59,7 +59,9 @@ async function segmentWhole(
   name: string,
 ): Promise<Prediction> {
   const size: Pair = [input.height, input.width];
-  sizes?.check(size, name, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
+  // Overlap tiles (a net with a label crop) run any size, the image mirrored where it is too small.
+  const tiles = !!scoreOffset(info) || tileable(sizes, size);
+  sizes?.check(size, name, { hint: tiles ? 'resize it, or use --tile' : 'resize it' });
   try {
     return inInputFrame(await runTile(model, info, input), size, scoreOffset(info), info.net);
   } catch (e) {

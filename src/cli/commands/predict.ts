@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option('-o, --output <path>', 'label PNG for one input; directory for several')
     .option(
       '--scores <file.npy>',
-      "also write the raw score map [C, H, W] float32 (one input only): the net's output, which a net with a label crop (U-Net) gives smaller than the image, except with --tile",
+      "also write the raw score map [C, H, W] float32 (one input only; a net with a label crop (U-Net) gives it smaller than the image, but of the image's size with --tile)",
     )
     .option('--overlay', 'also write <stem>.overlay.png: the labels in VOC colours over the image')
     .option(
