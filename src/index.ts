@@ -26,5 +26,5 @@ export { evalResultToJson, renderEvalReport, type EvalJson, type EvalResult } fr
 export { DEMO, runDemo, type DemoOptions, type DemoResult, type DemoSummary } from './demo/demo.js';
 export { drawNet, renderViz, VIZ_FORMATS, type VizFormat } from './viz/render.js';
 export type { VizImage, VizModel } from './viz/model.js';
-export type { BackendReport, ModelInfo, Prediction, TilePlan } from './runtime/index.js';
+export type { BackendReport, ModelInfo, OverlapTilePlan, Prediction, TilePlan } from './runtime/index.js';
 export type { EvalEvent, LoopEvents, LoopResult, SettingOverrides, StepEvent } from './train/index.js';

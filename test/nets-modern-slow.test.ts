@@ -200,8 +200,39 @@ test('fcn train, eval and predict a U-Net on tiles whose label is the image size
     confusion.flat().reduce((a, b) => a + b, 0),
     400,
   );
-  // --tile is refused with a message, not a wrong answer.
-  const tiled = await fcn('predict', join(run, 'model'), join(data, 'JPEGImages', `${id}.png`), '--tile', '36');
-  t.is(tiled.code, 2);
-  t.regex(tiled.stderr, /--tile does not yet run nets whose scores are cut to a crop/);
+  // --tile runs U-Net's overlap-tile: 2x2 tiles of 36 whose 20x20 scores partition the image (mirrored past its
+  // edges), every pixel labelled. Tile windows start at -8 and 12, on the net's 2-pixel grid as the whole run's
+  // 0 is, so where a pixel's 17-pixel field lies in the image (rows and columns 8–27) its scores are the whole run's.
+  const tiledPng = join(dir, 'tiled.png');
+  const tiledNpy = join(dir, 'tiled.npy');
+  const image = join(data, 'JPEGImages', `${id}.png`);
+  const tiled = await fcn(
+    'predict',
+    join(run, 'model'),
+    image,
+    '-o',
+    tiledPng,
+    '--scores',
+    tiledNpy,
+    '--tile',
+    '36',
+    '--engine',
+    'tfjs',
+  );
+  t.is(tiled.code, 0, tiled.stderr);
+  const tiledLabels = await readLabel(tiledPng);
+  t.deepEqual([tiledLabels.height, tiledLabels.width], [36, 36]);
+  t.false(tiledLabels.data.includes(255));
+  const tiledScores = await readNpy(tiledNpy);
+  t.deepEqual(tiledScores.shape, [2, 36, 36]);
+  const whole = await readNpy(join(dir, 'tfjs.npy'));
+  let diff = 0;
+  for (let k = 0; k < 2; k++)
+    for (let y = 8; y < 28; y++)
+      for (let x = 8; x < 28; x++)
+        diff = Math.max(
+          diff,
+          Math.abs(tiledScores.data[(k * 36 + y) * 36 + x]! - whole.data[(k * 20 + y - 8) * 20 + x - 8]!),
+        );
+  t.true(diff <= 1e-5, `${diff}`);
 });

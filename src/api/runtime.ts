@@ -9,7 +9,7 @@ import type { CompiledNet } from '../compiler/compile.js';
 import type { Pair } from '../compiler/layers/types.js';
 import type { RgbImage } from '../data/image.js';
 import type { EvalResult } from '../eval/index.js';
-import type { BackendReport, ModelInfo, Prediction, TilePlan } from '../runtime/index.js';
+import type { BackendReport, ModelInfo, OverlapTilePlan, Prediction, TilePlan } from '../runtime/index.js';
 import type { LoopEvents, LoopResult, SettingOverrides } from '../train/index.js';
 
 /** A model and its description (inputs, outputs, crops, losses): what `emit`, `loadModel` and `train` give. */
@@ -117,10 +117,14 @@ export async function evaluate(
 }
 
 export interface PredictOptions {
-  /** Run in overlapping tiles at most this many pixels a side: any size in bounded memory. */
+  /**
+   * Run in overlapping tiles at most this many pixels a side: any size in bounded memory. A net
+   * whose scores are a crop of its input (U-Net) runs in overlap tiles, the image mirrored past
+   * its edges: scores and labels of the image's size.
+   */
   tile?: number;
-  /** Hears the tile plan. */
-  onPlan?: (plan: TilePlan) => void;
+  /** Hears the tile plan: blended tiles, or overlap tiles (`kind: 'overlap'`). */
+  onPlan?: (plan: TilePlan | OverlapTilePlan) => void;
   /** Hears `(done, total)` after each tile. */
   onTile?: (done: number, total: number) => void;
 }

@@ -19,6 +19,7 @@ export * from './model-net.js';
 export * from './net.js';
 export * from './net-loss.js';
 export * from './npy.js';
+export * from './overlap-tile.js';
 export * from './parallel/index.js';
 export * from './predict.js';
 export * from './segment.js';

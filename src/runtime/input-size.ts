@@ -8,6 +8,10 @@
 import type { Analysis } from '../compiler/analysis/index.js';
 import {
   computeCost,
+  INPUT_SEARCH_LIMIT,
+  likeMaps,
+  propagateAxis,
+  sideVerdict,
   fieldOf,
   formatSize,
   inferShapes,
@@ -18,6 +22,7 @@ import {
 import type { Pair } from '../compiler/layers/types.js';
 import { UserError } from '../diagnostics/index.js';
 import type { ModelInfo } from './info.js';
+import type { OverlapGeometry } from './overlap-tile.js';
 import { compileModelNet } from './model-net.js';
 
 /** How to word a failed check: `net N cannot <verb> <subject> (HxW): …`, then `hint`. */
@@ -43,6 +48,8 @@ const cache = new WeakMap<ModelInfo, NetSizes | null>();
 /** The input sizes a net takes, answered by the analysing compiler. */
 export class NetSizes {
   private readonly verdicts = new Map<string, UserError | null>();
+  /** The coordinate maps `exact` checks `interp { like }` against, computed once. */
+  private likes?: ReturnType<typeof likeMaps>;
 
   private constructor(
     /** The net's name, for messages. */
@@ -92,6 +99,19 @@ export class NetSizes {
   largestAtMost(axis: 0 | 1, n: number): number | null {
     if (this.fixed) return n >= this.fixed[axis] ? this.fixed[axis] : null;
     return largestInputAtMost(this.analysis.ir, axis, this.offsets, n);
+  }
+
+  /** Whether the net takes side `n` along `axis` with no layer rounding (input-advice.ts: every blob's grid centred on the input). */
+  exact(axis: 0 | 1, n: number): boolean {
+    if (this.fixed) return n === this.fixed[axis];
+    this.likes ??= likeMaps(this.analysis.ir, this.offsets);
+    return sideVerdict(this.analysis.ir, axis, n, this.offsets, this.likes).kind === 'exact';
+  }
+
+  /** The largest side ≤ `n` that `exact` along `axis`; null if none. */
+  largestExactAtMost(axis: 0 | 1, n: number): number | null {
+    for (let h = n; h >= 1; h--) if (this.exact(axis, h)) return h;
+    return null;
   }
 
   /**
@@ -170,20 +190,56 @@ export class NetSizes {
     return h === null || w === null ? null : [h, w];
   }
 
-  /** Tile geometry from the compiler's receptive-field analysis. */
-  tileGeometry(scoreBlob: string): TileGeometry {
+  /** The net's grid: the LCM of the effective strides of its blobs, from the receptive-field analysis. */
+  private align(): number {
     const { analysis } = this;
     let align = 1;
     for (const node of analysis.ir.nodes) {
       const field = fieldOf(analysis, node.id);
       for (const f of field ?? []) if (f.stride.isInteger()) align = lcm(align, f.stride.toNumber());
     }
+    return align;
+  }
+
+  /** Tile geometry from the compiler's receptive-field analysis. */
+  tileGeometry(scoreBlob: string): TileGeometry {
+    const { analysis } = this;
+    const align = this.align();
     const score = fieldOf(analysis, scoreBlob);
     if (!score) throw new Error(`blob ${scoreBlob} has no receptive field relative to the net's input`);
     const margin = Math.max(
       ...score.map((f) => Math.ceil(Math.max(f.padding.toNumber(), f.rf.sub(1).sub(f.padding).toNumber()))),
     );
     return { largestAtMost: (axis, n) => this.largestAtMost(axis, n), align, margin };
+  }
+
+  /**
+   * Overlap-tile geometry for a net whose `scoreBlob` sits at `offset` in its input: score sides
+   * from the shape analysis. Tiles are of exact sides (no layer rounds, as U-Net's "every 2x2
+   * pooling sees an even size"), when the net has any: at a side where a pooling rounds, the
+   * scores are no longer centred in the tile, so the label crop's offset would misplace them.
+   */
+  overlapGeometry(scoreBlob: string, offset: Pair): OverlapGeometry {
+    const { ir } = this.analysis;
+    const id = ir.byName.get(scoreBlob);
+    if (id === undefined) throw new Error(`net ${this.net} has no blob ${scoreBlob}`);
+    const scoreSide = (axis: 0 | 1, n: number): number => {
+      const side = propagateAxis(ir, axis, () => n, this.offsets).sizes[id];
+      if (!side) throw new Error(`net ${this.net} gives no ${scoreBlob} at input side ${n}`);
+      return side;
+    };
+    const exactOnly = ([0, 1] as const).map((a) => this.largestExactAtMost(a, INPUT_SEARCH_LIMIT) !== null);
+    const largestAtMost = (axis: 0 | 1, n: number) =>
+      exactOnly[axis] ? this.largestExactAtMost(axis, n) : this.largestAtMost(axis, n);
+    const smallest = (): Pair | null => {
+      const sides = ([0, 1] as const).map((a) => {
+        for (let n = 1; n <= INPUT_SEARCH_LIMIT; n++)
+          if (exactOnly[a] ? this.exact(a, n) : this.largestAtMost(a, n) === n) return n;
+        return null;
+      });
+      return sides[0] && sides[1] ? [sides[0], sides[1]] : null;
+    };
+    return { largestAtMost, scoreSide, offset, align: this.align(), exact: exactOnly[0]! && exactOnly[1]!, smallest };
   }
 }
 

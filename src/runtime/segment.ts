@@ -1,8 +1,10 @@
 /**
  * Segmenting one input with a model, as `fcn predict` does: the whole input at once after
- * checking that the net takes its size, or in overlapping tiles (tile.ts) so that any size
- * runs in bounded memory. Running out of memory becomes a UserError that says how much a
- * forward pass needs and, on wasm, the largest size that fits.
+ * checking that the net takes its size, or in overlapping tiles so that any size runs in
+ * bounded memory: blended tiles (tile.ts) for a net whose scores are its input's size, U-Net's
+ * overlap-tile (overlap-tile.ts) for one whose scores are a crop of it. Running out of memory
+ * becomes a UserError that says how much a forward pass needs and, on wasm, the largest size
+ * that fits.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Pair } from '../compiler/layers/types.js';
@@ -11,8 +13,9 @@ import { isOutOfMemory } from '../util/out-of-memory.js';
 import { scoreOffset, scoreOutput, type ModelInfo } from './info.js';
 import { NetSizes } from './input-size.js';
 import { readNpy } from './npy.js';
-import { chwToArray, inInputFrame, predict, toTensor, type NetArray, type Prediction } from './predict.js';
-import { planTiles, predictTiled, type TilePlan, type TileRunner } from './tile.js';
+import { planOverlapTiles, predictOverlapTiled, type OverlapTilePlan } from './overlap-tile.js';
+import { chwToArray, inInputFrame, type NetArray, type Prediction } from './predict.js';
+import { planTiles, predictTiled, runTile, type TilePlan, type TileRunner } from './tile.js';
 import { heapBackend, WASM_HEAP_MAX } from './wasm-heap.js';
 
 export interface SegmentOptions {
@@ -20,8 +23,8 @@ export interface SegmentOptions {
   tile?: number;
   /** The input's name in messages (a file name). */
   name?: string;
-  /** Hears the tile plan before the first tile runs. */
-  onPlan?: (plan: TilePlan) => void;
+  /** Hears the tile plan before the first tile runs: blended tiles, or overlap tiles for a net with a label crop. */
+  onPlan?: (plan: TilePlan | OverlapTilePlan) => void;
   /** Hears `(done, total)` after each tile. */
   onTile?: (done: number, total: number) => void;
 }
@@ -56,22 +59,17 @@ async function segmentWhole(
   name: string,
 ): Promise<Prediction> {
   const size: Pair = [input.height, input.width];
-  sizes?.check(size, name, { hint: tileable(sizes, size) ? 'resize it, or use --tile' : 'resize it' });
-  const framed = (p: Prediction): Prediction => inInputFrame(p, size, scoreOffset(info), info.net);
+  // Overlap tiles (a net with a label crop) run any size, the image mirrored where it is too small.
+  const tiles = !!scoreOffset(info) || tileable(sizes, size);
+  sizes?.check(size, name, { hint: tiles ? 'resize it, or use --tile' : 'resize it' });
   try {
-    if (typeof model === 'function') return framed(await model(input));
-    const tensor = toTensor(input);
-    try {
-      return framed(predict(model, info, tensor));
-    } finally {
-      tensor.dispose();
-    }
+    return inInputFrame(await runTile(model, info, input), size, scoreOffset(info), info.net);
   } catch (e) {
     throw isOutOfMemory(e) ? outOfMemory(`${info.net} on ${name} (${size[0]}x${size[1]})`, size, sizes, false) : e;
   }
 }
 
-/** The input through the net in tiles (tile.ts). */
+/** The input through the net in tiles: blended (tile.ts), or overlap tiles for a net with a label crop (overlap-tile.ts). */
 async function segmentTiled(
   model: tf.LayersModel | TileRunner,
   info: ModelInfo,
@@ -86,31 +84,62 @@ async function segmentTiled(
       `--tile needs the net's definition: the model's fcn.json predates carrying it and ${info.source} is not there; compile the model again`,
     );
   const offset = scoreOffset(info);
-  if (offset)
-    throw new UserError(
-      `--tile does not yet run nets whose scores are cut to a crop of their input (net ${info.net}'s label crop is at ` +
-        `offset ${offset[0]}, ${offset[1]}); run without --tile`,
-      2,
-    );
+  if (offset) return segmentOverlapTiled(model, info, sizes, offset, input, name, tile, options);
   const size: Pair = [input.height, input.width];
   const plan = planTiles(sizes.tileGeometry(scoreOutput(info)), size, tile);
   if (!plan) {
     // Either the image is smaller than any size the net takes (which the check explains), or the tile is.
     if (!tileable(sizes, size)) sizes.check(size, name, { hint: 'resize it' });
-    const smallest = sizes.nearest([1, 1])!;
-    throw new UserError(
-      `--tile ${tile} is smaller than any tile net ${info.net} takes (the smallest is ${smallest[0]}x${smallest[1]})`,
-      2,
-    );
+    throw tileTooSmall(info, tile, sizes.nearest([1, 1]));
   }
+  const run = (onTile: (done: number) => void) => predictTiled(model, info, input, plan, onTile);
+  return runPlan(plan, [plan.rows.size, plan.cols.size], run, info, sizes, name, options);
+}
+
+/**
+ * The input through a net whose scores are a crop of it (U-Net), in overlap tiles: every pixel
+ * labelled, the image mirrored past its edges, so any size runs, even one smaller than the net takes.
+ */
+async function segmentOverlapTiled(
+  model: tf.LayersModel | TileRunner,
+  info: ModelInfo,
+  sizes: NetSizes,
+  offset: Pair,
+  input: NetArray,
+  name: string,
+  tile: number,
+  options: SegmentOptions,
+): Promise<Prediction> {
+  const geometry = sizes.overlapGeometry(scoreOutput(info), offset);
+  const plan = planOverlapTiles(geometry, [input.height, input.width], tile);
+  if (!plan) throw tileTooSmall(info, tile, geometry.smallest(), geometry.exact ? ' with no layer rounding' : '');
+  const run = (onTile: (done: number) => void) => predictOverlapTiled(model, info, input, plan, onTile);
+  return runPlan(plan, [plan.rows.input, plan.cols.input], run, info, sizes, name, options);
+}
+
+/** Runs a tile plan of tiles of `tile` [h, w] after telling `onPlan`; running out of memory becomes a UserError about the tile size. */
+async function runPlan(
+  plan: TilePlan | OverlapTilePlan,
+  [th, tw]: Pair,
+  run: (onTile: (done: number) => void) => Promise<Prediction>,
+  info: ModelInfo,
+  sizes: NetSizes,
+  name: string,
+  options: SegmentOptions,
+): Promise<Prediction> {
   options.onPlan?.(plan);
   const count = plan.rows.starts.length * plan.cols.starts.length;
-  const [th, tw] = [plan.rows.size, plan.cols.size];
   try {
-    return await predictTiled(model, info, input, plan, (done) => options.onTile?.(done, count));
+    return await run((done) => options.onTile?.(done, count));
   } catch (e) {
     throw isOutOfMemory(e) ? outOfMemory(`${info.net} on ${name} in ${th}x${tw} tiles`, [th, tw], sizes, true) : e;
   }
+}
+
+/** A --tile smaller than any tile the net takes (`how`: ' with no layer rounding'): misuse. */
+function tileTooSmall(info: ModelInfo, tile: number, smallest: Pair | null, how = ''): UserError {
+  const which = smallest ? ` (the smallest is ${smallest[0]}x${smallest[1]})` : '';
+  return new UserError(`--tile ${tile} is smaller than any tile net ${info.net} takes${how}${which}`, 2);
 }
 
 const gb = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;

@@ -113,10 +113,26 @@ export function axisWeights(tiles: AxisTiles, length: number, margin: number): F
   return weights;
 }
 
+/** Gives the event loop a turn (a progress bar draws). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Another engine's inference on one input (the ONNX engine's), in place of a tfjs model. */
 export type TileRunner = (input: NetArray) => Promise<Prediction>;
+
+/** One input through the model (or `runner`): the net's own scores and labels. */
+export async function runTile(
+  model: tf.LayersModel | TileRunner,
+  info: ModelInfo,
+  input: NetArray,
+): Promise<Prediction> {
+  if (typeof model === 'function') return model(input);
+  const tensor = toTensor(input);
+  try {
+    return predict(model, info, tensor);
+  } finally {
+    tensor.dispose();
+  }
+}
 
 /**
  * Runs the model (or `runner`) over `input` tile by tile and blends the score maps; `onTile`
@@ -133,25 +149,46 @@ export async function predictTiled(
   const [th, tw] = [plan.rows.size, plan.cols.size];
   const wy = axisWeights(plan.rows, H, plan.margin);
   const wx = axisWeights(plan.cols, W, plan.margin);
+  const { rows, cols } = plan;
+  return assembleTiles(
+    model,
+    info,
+    [H, W],
+    [rows.starts.length, cols.starts.length],
+    (i, j) => ({
+      data: cropOrPad(input.data, H, W, channels, rows.starts[i]!, cols.starts[j]!, th, tw, 0),
+      height: th,
+      width: tw,
+      channels,
+    }),
+    (out, part, i, j) => blend(out, [H, W], part, [rows.starts[i]!, cols.starts[j]!], wy[i]!, wx[j]!),
+    onTile,
+  );
+}
+
+/**
+ * Runs a grid of `count` [rows, columns] tiles, `window(i, j)` being tile (i, j)'s input, and has
+ * `add` put each tile's prediction into the score map [C, H, W] of an image of `size`; then the
+ * labels are its argmax. `onTile` hears how many tiles are done, the event loop getting a turn after each.
+ */
+export async function assembleTiles(
+  model: tf.LayersModel | TileRunner,
+  info: ModelInfo,
+  [H, W]: Pair,
+  count: Pair,
+  window: (i: number, j: number) => NetArray,
+  add: (out: Float32Array, part: Prediction, i: number, j: number) => void,
+  onTile?: (done: number) => void,
+): Promise<Prediction> {
   let scores: Float32Array | undefined;
   let classes = 0;
   let done = 0;
-  for (const [i, y0] of plan.rows.starts.entries()) {
-    for (const [j, x0] of plan.cols.starts.entries()) {
-      const window = cropOrPad(input.data, H, W, channels, y0, x0, th, tw, 0);
-      let part: Prediction;
-      if (typeof model === 'function') part = await model({ data: window, height: th, width: tw, channels });
-      else {
-        const tile = toTensor({ data: window, height: th, width: tw, channels });
-        try {
-          part = predict(model, info, tile);
-        } finally {
-          tile.dispose();
-        }
-      }
+  for (let i = 0; i < count[0]; i++) {
+    for (let j = 0; j < count[1]; j++) {
+      const part = await runTile(model, info, window(i, j));
       classes = part.shape[0];
       scores ??= new Float32Array(classes * H * W);
-      blend(scores, [H, W], part, [y0, x0], wy[i]!, wx[j]!);
+      add(scores, part, i, j);
       onTile?.(++done);
       await nextTurn();
     }

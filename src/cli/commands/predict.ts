@@ -7,7 +7,9 @@
  * Outputs: with one input, -o is the label PNG (default `<stem>.label.png`); with several,
  * -o is a directory (default `.`) holding `<stem>.label.png` for each.
  * `--tile [SIZE]` runs each input in overlapping tiles (src/runtime/segment.ts), so any size the
- * net can be tiled over runs in bounded memory. Without it, a size the net does not take is
+ * net can be tiled over runs in bounded memory; a net whose scores are a crop of its input
+ * (U-Net) runs in U-Net's overlap tiles, the image mirrored past its edges, so every pixel is
+ * labelled and `--scores` has the image's size. Without it, a size the net does not take is
  * refused up front with the compiler's diagnostic.
  */
 import type { Command } from 'commander';
@@ -39,11 +41,15 @@ export function register(program: Command): void {
     .argument('<model>', 'a model directory (from fcn compile or fcn train)')
     .argument('<inputs...>', 'JPEG/PNG images, or .npy arrays [C, H, W] fed without preprocessing')
     .option('-o, --output <path>', 'label PNG for one input; directory for several')
-    .option('--scores <file.npy>', 'also write the raw score map [C, H, W] float32 (one input only)')
+    .option(
+      '--scores <file.npy>',
+      "also write the raw score map [C, H, W] float32 (one input only; a net with a label crop (U-Net) gives it smaller than the image, but of the image's size with --tile)",
+    )
     .option('--overlay', 'also write <stem>.overlay.png: the labels in VOC colours over the image')
     .option(
       '--tile [size]',
-      `run in overlapping tiles at most SIZE pixels a side (default ${DEFAULT_TILE}), blended: any image size in bounded memory`,
+      `run in overlapping tiles at most SIZE pixels a side (default ${DEFAULT_TILE}), blended: any image size in bounded memory; ` +
+        "a net with a label crop (U-Net) runs U-Net's overlap-tile, the image mirrored past its edges: every pixel labelled, --scores of the image's size",
     )
     .option('--backend <name>', 'node-gpu, node, native, wasm or cpu (default: the best that works; env FCN_BACKEND)')
     .option(
@@ -75,11 +81,7 @@ export function register(program: Command): void {
             name: file,
             ...(tile === undefined ? {} : { tile }),
             onPlan: (plan) => {
-              if (options.verbose)
-                process.stderr.write(
-                  `${file}: ${plan.rows.starts.length}x${plan.cols.starts.length} tiles of ${plan.rows.size}x${plan.cols.size}, ` +
-                    `margin ${plan.margin}${plan.exact ? '' : ' (overlap short of 2x the margin or off the grid: a border effect may show)'}\n`,
-                );
+              if (options.verbose) process.stderr.write(`${file}: ${describePlan(plan)}\n`);
             },
             onTile: bar.report,
           })
@@ -108,6 +110,25 @@ export function register(program: Command): void {
 
 type Runtime = typeof import('../../runtime/index.js');
 type Engine = import('../../runtime/onnx-engine.js').OnnxEngine;
+type Plan = import('../../runtime/index.js').TilePlan | import('../../runtime/index.js').OverlapTilePlan;
+
+/** The tile plan as -v says it. */
+function describePlan(plan: Plan): string {
+  const grid = `${plan.rows.starts.length}x${plan.cols.starts.length} tiles`;
+  if (!('kind' in plan))
+    return (
+      `${grid} of ${plan.rows.size}x${plan.cols.size}, margin ${plan.margin}` +
+      (plan.exact ? '' : ' (overlap short of 2x the margin or off the grid: a border effect may show)')
+    );
+  const { rows, cols } = plan;
+  return (
+    `${grid} of ${rows.input}x${cols.input} giving ${rows.scores}x${cols.scores} scores at offset ${rows.offset}, ${cols.offset} ` +
+    `(overlap-tile: the image mirrored past its edges; ` +
+    (plan.onGrid
+      ? `every tile on the net's ${plan.align}-pixel grid)`
+      : `tiles off the net's ${plan.align}-pixel grid pool on their own phase, as in the U-Net paper)`)
+  );
+}
 
 /**
  * The engine that runs the model: ONNX Runtime (--engine onnx, or by default where it is

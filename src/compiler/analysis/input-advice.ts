@@ -85,7 +85,7 @@ interface AxisFlags {
 }
 
 /** The corner relation of each `interp { like }` (by node id): the map from its input to its reference, if any. */
-function likeMaps(ir: IRGraph, offsets: ReadonlyMap<number, Pair>): Map<number, CoordMap | null> {
+export function likeMaps(ir: IRGraph, offsets: ReadonlyMap<number, Pair>): Map<number, CoordMap | null> {
   const maps = new Map<number, CoordMap | null>();
   for (const node of ir.nodes) {
     if (spatialOf(node).kind !== 'like') continue;
