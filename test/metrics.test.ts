@@ -77,6 +77,14 @@ test('nanmean skips NaN and is NaN with nothing to average', (t) => {
 test('a prediction outside the classes is an error naming it', (t) => {
   const err = t.throws(() => new Confusion(3).add([0, 1, 2], [0, 3, 1], 'p.png'), { instanceOf: UserError });
   t.is(err.message, 'p.png: pixel 1 is predicted as 3, outside [0, 3)');
+  // Void: the border a U-Net's prediction leaves unlabelled without --tile.
+  const unlabelled = t.throws(() => new Confusion(3).add([0, 1, 2], [0, 255, 1], 'u.png'), { instanceOf: UserError });
+  t.is(
+    unlabelled.message,
+    'u.png: pixel 1 is predicted as 255, outside [0, 3): void, a pixel the prediction leaves unlabelled ' +
+      "(fcn predict without --tile leaves the border that a net's smaller scores do not reach, as U-Net's); " +
+      'predict with --tile to label every pixel',
+  );
   t.throws(() => new Confusion(3).add([0, 1], [0], 'q.png'), {
     message: 'q.png: prediction has 1 pixels but the ground truth has 2',
   });

@@ -5,6 +5,16 @@
  */
 import { UserError } from '../diagnostics/index.js';
 
+/** The message for a predicted value that is no class; void (255) is a pixel the prediction left unlabelled. */
+function outOfRange(name: string, pixel: number, p: number, n: number): string {
+  const message = `${name}: pixel ${pixel} is predicted as ${p}, outside [0, ${n})`;
+  if (p !== 255) return message;
+  return (
+    `${message}: void, a pixel the prediction leaves unlabelled (fcn predict without --tile leaves the border ` +
+    `that a net's smaller scores do not reach, as U-Net's); predict with --tile to label every pixel`
+  );
+}
+
 /** An n×n matrix of pixel counts, row = ground truth, column = prediction; flat, row-major. */
 export class Confusion {
   /** Counts; Float64 so that sums over large datasets stay exact (integers up to 2^53). */
@@ -46,8 +56,7 @@ export class Confusion {
       if (g >= n || g < 0) continue;
       const p = pred[i]!;
       // Integer-only test first: the common case is one comparison per pixel.
-      if (p >= n || p < 0 || p !== (p | 0))
-        throw new UserError(`${name}: pixel ${i} is predicted as ${p}, outside [0, ${n})`);
+      if (p >= n || p < 0 || p !== (p | 0)) throw new UserError(outOfRange(name, i, p, n));
       counts[g * n + p]++;
     }
     return this;
