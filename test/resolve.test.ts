@@ -2,6 +2,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import type { ResolvedLayer, ResolvedNet } from '../src/compiler/resolve/index.js';
 import { resolveFile, resolveSource } from '../src/compiler/resolve/index.js';
+import { compileSource } from '../src/compiler/compile.js';
 
 const nets = join(import.meta.dirname, '..', 'nets');
 
@@ -348,6 +349,31 @@ net a {
   t.deepEqual(clean.diagnostics, []);
   t.is(clean.partial, undefined);
   t.false(clean.net!.inputs.some((i) => i.standIn));
+});
+
+test('compile with partial: a file that does not resolve is still analysed, with the resolver diagnostics only', (t) => {
+  const text =
+    'net a { input data { size: [9, 9] }  c1: conv { out: 4  kernel: 3 }  c2: conv { bottom: nope  out: 4  kernel: 1 } }';
+  const plain = compileSource(text, 'x.fcn');
+  t.is(plain.analysis, undefined);
+  t.is(plain.partial, undefined);
+  const c = compileSource(text, 'x.fcn', { partial: true });
+  t.true(c.partial);
+  t.deepEqual(
+    c.ir!.nodes.map((n) => n.name),
+    ['data', 'nope?', 'c1', 'c2'],
+  );
+  // What resolved is analysed as usual: c1 is 7x7 at 9x9.
+  t.deepEqual(c.analysis!.shapes.shapes[c.ir!.byName.get('c1')!], [4, 7, 7]);
+  // The analyses' own findings (c1 is unused, as c2 no longer reads it) are left out: only the resolver's.
+  t.deepEqual(
+    c.analysis!.diagnostics.map((d) => d.code),
+    ['unused-layer'],
+  );
+  t.deepEqual(
+    c.diagnostics.map((d) => d.code),
+    ['unknown-blob'],
+  );
 });
 
 test('a label input is never an implicit bottom: the first layer after it chains from the image', (t) => {
